@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Theo dõi thực hiện chỉ đạo – Tỉnh ủy Hậu Giang")
+admin.site.site_title = _("Quản trị hệ thống")
+admin.site.index_title = _("Quản trị")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("resolutions/", include("resolutions.urls")),
+    path("", include("tasks.urls")),
+]

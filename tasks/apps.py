@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "tasks"
+    verbose_name = _("Theo dõi nhiệm vụ")
+
+    def ready(self):
+        from . import roles
+
+        # Permissions exist only after migrate has run, so the role groups are granted theirs then.
+        post_migrate.connect(roles.ensure_role_groups, sender=self)

@@ -1,0 +1,73 @@
+"""Who may do what to a task they can see. (Who may see it at all is tasks.selectors.visible_tasks.)"""
+from __future__ import annotations
+
+from .models import Assignment, Membership, Task, Unit
+from .roles import is_office, is_standing_committee  # noqa: F401  (re-exported: one import for callers)
+from .selectors import roles_on_task, scope_for
+
+
+def can_create_task(user) -> bool:
+    return is_office(user)
+
+
+def lead_unit_of(task: Task) -> Unit | None:
+    assignment = task.assignments.select_related("unit").filter(role=Assignment.Role.LEAD).first()
+    return assignment.unit if assignment else None
+
+
+def reporting_unit(user, task: Task) -> Unit | None:
+    """The lead unit, when this person belongs to it (officers and leaders both report)."""
+    roles = roles_on_task(user, task)
+    if roles["lead_member"]:
+        return Unit.objects.get(pk=next(iter(roles["lead_member"])))
+    return None
+
+
+def contributing_unit(user, task: Task) -> Unit | None:
+    roles = roles_on_task(user, task)
+    if roles["coordinating_member"]:
+        return Unit.objects.get(pk=sorted(roles["coordinating_member"])[0])
+    return None
+
+
+def is_lead_leader(user, task: Task) -> bool:
+    return bool(roles_on_task(user, task)["lead_leader"])
+
+
+def can_propose_completion(user, task: Task) -> bool:
+    return task.status in (Task.Status.OPEN, Task.Status.RETURNED) and is_lead_leader(user, task)
+
+
+def _decides_for(user, task: Task) -> bool:
+    """The office decides on tasks it assigned; a delegated sub-task is decided by the parent's lead leader."""
+    if task.parent_id:
+        parent_lead = lead_unit_of(task.parent)
+        return bool(parent_lead) and scope_for(user).memberships.get(parent_lead.pk) == Membership.Role.LEADER
+    return is_office(user)
+
+
+def can_decide_completion(user, task: Task) -> bool:
+    return task.status == Task.Status.PROPOSED and _decides_for(user, task)
+
+
+def can_request_extension(user, task: Task) -> bool:
+    return task.is_open and task.deadline is not None and is_lead_leader(user, task)
+
+
+def can_decide_extension(user, task: Task) -> bool:
+    return _decides_for(user, task)
+
+
+def can_delegate(user, task: Task) -> bool:
+    if not (task.is_open and task.status != Task.Status.PROPOSED):
+        return False
+    roles = roles_on_task(user, task)
+    return bool(roles["lead_leader"]) and Unit.objects.filter(parent_id__in=roles["lead_leader"], active=True).exists()
+
+
+def can_report(user, task: Task) -> bool:
+    return task.is_open and reporting_unit(user, task) is not None
+
+
+def can_contribute(user, task: Task) -> bool:
+    return task.is_open and contributing_unit(user, task) is not None

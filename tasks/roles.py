@@ -1,0 +1,43 @@
+"""The two portal-wide roles, as Django groups: the office (full rights) and the standing committee (read-only).
+
+Unit roles (leader, officer) are Memberships. Which tasks a person may see is decided in tasks.selectors.
+"""
+from django.contrib.auth.models import Group, Permission
+
+OFFICE_GROUP = "Văn phòng Tỉnh ủy"
+STANDING_GROUP = "Thường trực Tỉnh ủy"
+
+# Apps whose models the office manages in the admin and the standing committee reads.
+MANAGED_APPS = ("tasks", "resolutions", "auth", "django_celery_beat")
+
+
+def ensure_role_groups(**kwargs):
+    """Create the role groups and give them their permissions (idempotent; runs after every migrate)."""
+    office, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
+    standing, _ = Group.objects.get_or_create(name=STANDING_GROUP)
+    managed = Permission.objects.filter(content_type__app_label__in=MANAGED_APPS)
+    office.permissions.set(managed)
+    standing.permissions.set(managed.filter(codename__startswith="view_"))
+
+
+def _group_names(user) -> frozenset[str]:
+    # Cached on the user object: templates and selectors ask several times per request.
+    cached = getattr(user, "_portal_group_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True)) if user.pk else frozenset()
+        user._portal_group_names = cached
+    return cached
+
+
+def is_office(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and (
+        user.is_superuser or OFFICE_GROUP in _group_names(user)
+    ))
+
+
+def is_standing_committee(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and STANDING_GROUP in _group_names(user))
+
+
+def sees_all_units(user) -> bool:
+    return is_office(user) or is_standing_committee(user)

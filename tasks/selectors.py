@@ -1,0 +1,166 @@
+"""Every read that depends on who asks. Views, exports, counts and the admin all start here.
+
+The rule (DESIGN.md, "Who uses it"): the office and the standing committee see every task; a unit leader sees the
+tasks of the unit and its sub-units; a unit officer sees the unit's tasks. A task is "of a unit" when the unit holds
+an assignment on it (lead or coordinating). Whoever may not see a task gets 404, never 403.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from . import roles
+from .models import Assignment, Attachment, Membership, ProgressReport, Standing, Task, Unit
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one person may see: everything, or the tasks of a set of units."""
+
+    all_units: bool
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # The units where the person is a member, with the role held there (leader or officer).
+    memberships: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.all_units and not self.unit_ids
+
+
+def scope_for(user) -> Scope:
+    """The person's scope, computed once per request and cached on the user object."""
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    if not (user and user.is_authenticated and user.is_active):
+        scope = Scope(all_units=False)
+    elif roles.sees_all_units(user):
+        scope = Scope(all_units=True, memberships=_memberships(user))
+    else:
+        memberships = _memberships(user)
+        led = [unit_id for unit_id, role in memberships.items() if role == Membership.Role.LEADER]
+        unit_ids = set(memberships) | Unit.objects.subtree_ids(led)
+        scope = Scope(all_units=False, unit_ids=frozenset(unit_ids), memberships=memberships)
+    if user is not None and getattr(user, "pk", None):
+        user._portal_scope = scope
+    return scope
+
+
+def _memberships(user) -> dict[int, str]:
+    return dict(
+        Membership.objects.filter(user=user, unit__active=True).values_list("unit_id", "role")
+    )
+
+
+def visible_tasks(user, *, today: datetime.date | None = None) -> QuerySet[Task]:
+    """The tasks this person may see, with the deadline standing annotated."""
+    scope = scope_for(user)
+    tasks = Task.objects.with_standing(today)
+    if scope.all_units:
+        return tasks
+    if scope.is_empty:
+        return tasks.none()
+    assigned = Assignment.objects.filter(task=OuterRef("pk"), unit_id__in=scope.unit_ids)
+    return tasks.filter(Exists(assigned))
+
+
+def get_visible_task(user, pk) -> Task:
+    """The task, or 404 when it does not exist or this person may not see it (no difference is shown)."""
+    try:
+        return visible_tasks(user).select_related("directive__resolution", "parent").get(pk=pk)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404("No task matches the given query.")
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    scope = scope_for(user)
+    if scope.all_units:
+        return Unit.objects.all()
+    return Unit.objects.filter(pk__in=scope.unit_ids)
+
+
+def visible_resolutions(user):
+    """Documents: all for the office and the standing committee; for a unit, those that gave it a task."""
+    from resolutions.models import Resolution
+
+    scope = scope_for(user)
+    if scope.all_units:
+        return Resolution.objects.all()
+    if scope.is_empty:
+        return Resolution.objects.none()
+    tasks = visible_tasks(user).filter(directive__resolution=OuterRef("pk"))
+    return Resolution.objects.filter(Exists(tasks))
+
+
+def get_visible_attachment(user, pk) -> Attachment:
+    try:
+        return Attachment.objects.select_related("report__task").get(
+            pk=pk, report__task__in=visible_tasks(user).values("pk")
+        )
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No attachment matches the given query.")
+
+
+def task_units(task: Task) -> tuple[Unit | None, list[Unit]]:
+    """(lead unit, coordinating units) of one task."""
+    lead, coordinating = None, []
+    for assignment in task.assignments.select_related("unit").order_by("unit__order", "unit__name"):
+        if assignment.role == Assignment.Role.LEAD:
+            lead = assignment.unit
+        else:
+            coordinating.append(assignment.unit)
+    return lead, coordinating
+
+
+def roles_on_task(user, task: Task) -> dict[str, set[int]]:
+    """The units through which this person takes part in the task, by assignment role and membership role.
+
+    Returns {"lead_leader": {...}, "lead_member": {...}, "coordinating_member": {...}} of unit ids.
+    """
+    scope = scope_for(user)
+    result = {"lead_leader": set(), "lead_member": set(), "coordinating_member": set()}
+    for unit_id, role in task.assignments.values_list("unit_id", "role"):
+        membership = scope.memberships.get(unit_id)
+        if membership is None:
+            continue
+        if role == Assignment.Role.LEAD:
+            result["lead_member"].add(unit_id)
+            if membership == Membership.Role.LEADER:
+                result["lead_leader"].add(unit_id)
+        else:
+            result["coordinating_member"].add(unit_id)
+    return result
+
+
+def standing_counts(tasks: QuerySet[Task]) -> dict[str, int]:
+    """Counts per standing in one query: {standing: n} with every Standing present."""
+    counts = dict.fromkeys(Standing.values, 0)
+    for row in tasks.order_by().values("standing").annotate(n=Count("id")):
+        counts[row["standing"]] = row["n"]
+    return counts
+
+
+def directive_rollups(user, directive_ids) -> dict[int, dict[str, int]]:
+    """Per directive: how many of its visible tasks stand where ("9 of 14 units done, 2 overdue")."""
+    rows = (
+        visible_tasks(user)
+        .filter(directive_id__in=directive_ids, parent__isnull=True)
+        .order_by()
+        .values("directive_id")
+        .annotate(
+            total=Count("id", filter=~Q(standing=Standing.CANCELLED)),
+            done=Count("id", filter=Q(standing__in=[Standing.DONE_ON_TIME, Standing.DONE_LATE])),
+            overdue=Count("id", filter=Q(standing=Standing.OVERDUE)),
+            due_soon=Count("id", filter=Q(standing=Standing.DUE_SOON)),
+            ongoing=Count("id", filter=Q(standing=Standing.ONGOING)),
+        )
+    )
+    return {row.pop("directive_id"): row for row in rows}
+
+
+def contributions_for_lead(task: Task) -> QuerySet[ProgressReport]:
+    """What the coordinating units contributed, for the lead unit writing its consolidated report."""
+    return task.reports.filter(kind=ProgressReport.Kind.CONTRIBUTION).select_related("unit", "author")
