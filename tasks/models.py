@@ -239,7 +239,11 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(_("ngày giao"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lần cuối"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Lower case, diacritics removed (tasks.search.search_key) over title, description and the lead unit's name,
+    # so "tuyen giao" finds "Tuyên giáo" on SQLite and PostgreSQL alike. Derived data: kept up to date by
+    # tasks.services (refresh_search_text), never edited, not kept in history.
+    search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
 
     objects = TaskQuerySet.as_manager()
 

@@ -30,6 +30,7 @@ from .models import (
     UnitGroup,
     local_today,
 )
+from .search import task_search_text
 from .uploads import UploadedAttachment
 
 User = get_user_model()
@@ -126,6 +127,7 @@ def create_task(
     for unit in coordinating_units:
         if unit.pk != lead_unit.pk:
             _assign(task, unit, Assignment.Role.COORDINATING, created_by)
+    refresh_search_text(task)
     notify.unit_members(task, Notification.Kind.ASSIGNED, [lead_unit, *coordinating_units])
     return task
 
@@ -401,6 +403,7 @@ def change_lead(*, task: Task, user, unit: Unit, expected_version: int | None = 
     _assign(task, unit, Assignment.Role.LEAD, user)
     _save(task, user=user, reason=_("Đổi đơn vị chủ trì: %(old)s → %(new)s") % {"old": current.unit, "new": unit},
           fields=[])
+    refresh_search_text(task)
     notify.unit_members(task, Notification.Kind.LEAD_CHANGED, [unit])
     return task
 
@@ -441,6 +444,7 @@ def update_task(
     task.report_cycle = report_cycle if deadline is None else ""
     _save(task, user=user, reason=_("Văn phòng cập nhật nhiệm vụ"),
           fields=["title", "description", "deadline", "original_deadline", "report_cycle"])
+    refresh_search_text(task)
     return task
 
 
@@ -448,6 +452,19 @@ def update_task(
 def add_membership(*, unit: Unit, user, role: str) -> Membership:
     membership, _created = Membership.objects.update_or_create(user=user, unit=unit, defaults={"role": role})
     return membership
+
+
+def refresh_search_text(task: Task) -> None:
+    """Rebuild Task.search_text (the accent-free search key) after the title, description or lead changed.
+
+    A plain UPDATE: derived data, so no version bump and no history entry. Call it from any other writer of
+    those fields too (the admin's save_model, an import)."""
+    lead = task.assignments.filter(role=Assignment.Role.LEAD).values_list("unit__name", "unit__short_name").first()
+    task.search_text = task_search_text(
+        title=task.title, description=task.description, deadline_text=task.deadline_text,
+        lead_unit_names=tuple(lead or ()),
+    )
+    Task.objects.filter(pk=task.pk).update(search_text=task.search_text)
 
 
 def today() -> datetime.date:
