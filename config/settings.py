@@ -4,6 +4,7 @@ Unset variables mean the embedded default (SQLite under var/, a broker on the fi
 files), so that `make run` works on a fresh machine with nothing else installed. Production sets DEBUG=0 and
 the variables below.
 """
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -65,23 +66,33 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tasks",
     "resolutions",
+    # Last, as django-axes asks: it wraps the other apps' login signals.
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "tasks.security.SecurityEventMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tasks.security.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +142,11 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# django-axes checks for a lockout first; Django's ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "tasks.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:home"
@@ -262,11 +278,35 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Pages hand the CSRF token to htmx through the template (hx-headers), so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 # Idle timeout: every request pushes the expiry forward; SESSION_IDLE_MINUTES without a request logs out.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 # Shared office computers: closing the browser ends the session too.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Security: login throttling (django-axes) -------------------------------------------------------------
+# LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair out for
+# LOGIN_COOLOFF_MINUTES. LOGIN_LOCKOUT_BY lists what is counted together: "username+ip_address" (default),
+# "username" (also stops guessing spread over many addresses, but lets anyone lock a colleague out), "ip_address";
+# several separated by commas. The office unlocks in the admin (Lần đăng nhập sai) or `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [
+    group.split("+") if "+" in group else group
+    for group in env_list("LOGIN_LOCKOUT_BY", ["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tasks.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "tasks.security.lockout_response"
+AXES_ALLOWED_CORS_ORIGINS = SITE_URL
+
+# --- Security: two-factor login (django-otp, TOTP) --------------------------------------------------------
+# Staff need a code from a phone app for /admin/; others may enrol. Default on in production, off with DEBUG
+# (the demo and the tests sign in without a phone); PORTAL_ADMIN_REQUIRE_2FA=1/0 overrides.
+PORTAL_ADMIN_REQUIRE_2FA = env_bool("PORTAL_ADMIN_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Tỉnh ủy Hậu Giang")
 
 # --- Security: response headers ---------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

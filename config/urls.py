@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from tasks import two_factor
+
 admin.site.site_header = _("Theo dõi thực hiện chỉ đạo – Tỉnh ủy Hậu Giang")
 admin.site.site_title = _("Quản trị hệ thống")
 admin.site.index_title = _("Quản trị")
@@ -10,6 +12,8 @@ admin.site.index_title = _("Quản trị")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/2fa/", two_factor.verify, name="otp_verify"),
+    path("accounts/2fa/setup/", two_factor.setup, name="otp_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("resolutions/", include("resolutions.urls")),
     path("", include("tasks.urls")),

@@ -13,3 +13,8 @@ class TasksConfig(AppConfig):
 
         # Permissions exist only after migrate has run, so the role groups are granted theirs then.
         post_migrate.connect(roles.ensure_role_groups, sender=self)
+
+        from . import security
+
+        # The security log (logins, lockouts, group and permission changes); after the role groups above.
+        security.connect_signals()
