@@ -589,3 +589,34 @@ class Notification(models.Model):
 
     def get_absolute_url(self):
         return self.task.get_absolute_url()
+
+
+# --- Calendar feeds ------------------------------------------------------------------------------------------
+
+
+class CalendarToken(models.Model):
+    """The secret behind a person's calendar feed URL (/calendar/<token>.ics).
+
+    `token` holds only the random part; the URL carries it with an HMAC signature made from SECRET_KEY
+    (tasks.calendar_feed). So the page can show the address again at any time, while a copy of the database alone
+    (a backup, the admin, an SQL console) does not give anyone a working feed. Regenerating replaces the random
+    part: the old address then finds no row and answers 404.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+        related_name="calendar_token",
+    )
+    token = models.CharField(_("mã bí mật"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch cá nhân")
+        verbose_name_plural = _("lịch cá nhân")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("calendar")
+
