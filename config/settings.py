@@ -339,3 +339,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Security events (logins, lockouts, denied access, permission changes: tasks.security) are always kept, whatever
+# LOG_LEVEL says; SECURITY_LOG_FILE also writes them to a file of their own (logrotate may move it).
+LOGGING["loggers"]["portal.security"] = {"level": "INFO"}
+if os.environ.get("SECURITY_LOG_FILE"):
+    LOGGING["handlers"]["security_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": os.environ["SECURITY_LOG_FILE"],
+        "formatter": "plain",
+    }
+    LOGGING["loggers"]["portal.security"]["handlers"] = ["security_file"]

@@ -58,6 +58,11 @@ def _qr_svg(data: str):
     return mark_safe(segno.make(data, error="m").svg_inline(scale=5, dark="#000", light="#fff"))  # nosec B308 B703: segno output, no user markup
 
 
+def _throttled(user) -> bool:
+    """After a wrong code each device refuses further codes for a while (1 s, 2 s, 4 s, ...)."""
+    return any(not device.verify_is_allowed()[0] for device in devices_for_user(user, confirmed=True))
+
+
 def _verify(user, token: str):
     """The confirmed device that accepts the token, or None (each device throttles its own failures)."""
     with transaction.atomic():
@@ -90,7 +95,10 @@ def verify(request):
             security_event("otp_verified", request, device=type(device).__name__)
             return redirect(next_url)
         security_event("otp_failed", request, level=logging.WARNING)
-        form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn. Hãy thử mã mới."))
+        if _throttled(user):
+            form.add_error("token", _("Mã xác thực không đúng. Đã nhập sai nhiều lần: hãy đợi ít giây rồi nhập mã mới."))
+        else:
+            form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn. Hãy thử mã mới."))
     return render(request, "otp/verify.html", {"form": form, "next": next_url})
 
 
