@@ -1,0 +1,212 @@
+"""Who a directive is for: lead units, coordinating units and broad groups, read from where Vietnamese puts them.
+
+Only these places name an assignee: the subject that opens the directive ("Cấp ủy, chính quyền ... bám sát"),
+the object of "giao", "đề nghị", "yêu cầu", "phân công", the name before "chủ trì", and the object of "phối hợp
+với". A place named elsewhere ("diễn tập khu vực phòng thủ thành phố Ngã Bảy"), a body a report goes to
+("báo cáo Ban Thường vụ Tỉnh ủy") or the body a unit advises ("tham mưu Ban Thường vụ Tỉnh ủy") is not one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .directory import Directory, Entity
+
+# Adverbials a directive may open with before its subject: "Do đó, trong thời gian tới, đề nghị ..."
+_ADVERBIAL = re.compile(
+    r"(?:(?:do đó|vì vậy|vì thế|theo đó|đồng thời|bên cạnh đó|ngoài ra|trước mắt|trong thời gian tới|thời gian tới|"
+    r"trên cơ sở đó|từ nay[^,:.;]{0,40}|trong (?:năm|quý|tháng)[^,:.;]{0,25}|về [^,:.;]{0,120}|đối với [^,:.;]{0,120}|"
+    r"trên cơ sở [^,:.;]{0,120}|để [^,:.;]{0,120}|căn cứ [^,:.;]{0,160})\s*[,:]\s*)*")
+_SEPARATOR = re.compile(r"\s*(?:,|;|/)?\s*(?:(?:và|cùng với|cùng)\s+)?")
+_QUALIFIER = re.compile(r"(?:\s+(?:các cấp|cấp tỉnh|cấp huyện|cấp xã|cấp cơ sở|có liên quan|liên quan|trong tỉnh|"
+                        r"toàn tỉnh|trực thuộc(?: tỉnh ủy)?|các địa phương|theo chức năng(?:,)? nhiệm vụ))*(?!\w)"
+                        r"(?:\s*\((?!qua\s)[^()\n]{1,60}\))?")
+_TRIGGER = re.compile(r"(?<!\w)(?:giao cho|giao|đề nghị|yêu cầu|phân công cho|phân công)\s+(?:nhiệm vụ\s+)?(?:cho\s+)?"
+                      r"(?:đồng chí\s+)?")
+_HEADING_TRIGGER = re.compile(r"(?<!\w)(?:đối với|trách nhiệm của)\s+")
+_LEAD_MARK = re.compile(r"(?<!\w)chủ trì(?!\s*(?:,\s*)?(?:hội nghị|cuộc họp|buổi|phiên|lễ|hội thảo|tọa đàm|đoàn|làm việc|"
+                        r"họp|giao ban|tiếp))(?!\w)")
+_COORD = re.compile(r"(?<!\w)phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?\s+")
+# a unit name the directory does not know: a capitalised head noun followed by a capitalised word
+_HEAD = re.compile(r"(?:sở|ban|ủy ban|ubnd|hội|đảng ủy|đảng đoàn|huyện ủy|thành ủy|thị ủy|công an|bộ chỉ huy|"
+                   r"trường|liên đoàn|văn phòng|thanh tra|phòng|trung tâm|báo|đài|kho bạc|cục|chi cục|ngân hàng|"
+                   r"viện|bệnh viện|tòa án|viện kiểm sát|bảo hiểm xã hội|liên minh|hiệp hội|quỹ|bộ|tổng cục|"
+                   r"đoàn|chi bộ|đảng bộ|công ty|tổng công ty)\s+(?=\w)")
+_STOP_WORD = re.compile(
+    r"(?:chủ trì|phối hợp|cần|phải|có trách nhiệm|chịu trách nhiệm|tiếp tục|tăng cường|chỉ đạo|lãnh đạo|triển khai|"
+    r"thực hiện|tập trung|quan tâm|bám sát|khẩn trương|chủ động|xây dựng|tham mưu|rà soát|nghiên cứu|hướng dẫn|"
+    r"kiểm tra|đẩy mạnh|nâng cao|tổ chức|theo dõi|báo cáo|hoàn thành|hoàn thiện|đôn đốc|phát huy|làm tốt|sớm|"
+    r"kịp thời|nghiêm túc|thường xuyên|đảm bảo|bảo đảm|quán triệt|tuyên truyền|giám sát|ban hành|trình|đề xuất|"
+    r"xem xét|giải quyết|sắp xếp|kiện toàn|củng cố|dự thảo|lập|thẩm định|cập nhật|tiếp thu|được|đã|sẽ|đang|"
+    r"thống nhất|bố trí|xử lý|tạo điều kiện|vận động|chuẩn bị|nắm|theo|trong|tại|về|để|giao|đề nghị|yêu cầu|có|"
+    r"là|với|cho|của|đối với|từ|đến|khi|nhằm|gắn|trên|ưu tiên|phấn đấu|duy trì|đổi mới|cùng)(?!\w)")
+_PUNCT_STOP = re.compile(r"[,;:.()\n\"“”!?]")
+
+
+@dataclass
+class Party:
+    text: str  # as written
+    entity: Entity | None  # None: a name the directory does not know
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Assignment:
+    lead: list[Party] = field(default_factory=list)
+    coord: list[Party] = field(default_factory=list)
+    scope_span: tuple[int, int] | None = None
+    subject: list[Party] = field(default_factory=list)
+    subject_verb: str = ""  # the folded words right after the opening subject
+
+    @property
+    def found(self) -> bool:
+        return any(p.entity is None or p.entity.kind in ("unit", "group", "vague") for p in self.lead)
+
+
+class Reader:
+    def __init__(self, directory: Directory, text: str, folded: str):
+        self.d, self.text, self.f = directory, text, folded
+
+    def _unknown_at(self, pos: int, end: int) -> int | None:
+        m = _HEAD.match(self.f, pos)
+        if not m or not self.text[pos:pos + 1].isupper():
+            return None
+        nxt = m.end()
+        if nxt >= end or not (self.text[nxt].isupper() or self.text[nxt].isdigit()):
+            return None
+        p, words = nxt, 0
+        stop = end
+        while p < end and words < 10:
+            ws = re.match(r"\s*", self.f[p:end]).end()
+            q = p + ws
+            if q >= end or _PUNCT_STOP.match(self.f, q):
+                stop = p
+                break
+            if words and _STOP_WORD.match(self.f, q) and not self.text[q].isupper():
+                stop = p
+                break
+            if self.f.startswith("và ", q) and not self.text[q + 3:q + 4].isupper():
+                stop = p
+                break
+            w = re.match(r"\S+", self.f[q:end])
+            if not w:
+                stop = p
+                break
+            p = q + len(re.match(r"[^\s,;:.()\"“”!?]+", self.f[q:end]).group(0) or "x")
+            if p == q:
+                stop = p
+                break
+            words += 1
+            stop = p
+        return stop if stop > nxt else None
+
+    def chain(self, pos: int, end: int, unknown: bool = True) -> list[Party]:
+        """Names joined by commas and 'và' starting at pos: 'Cấp ủy, chính quyền, các cơ quan, đơn vị'."""
+        parties: list[Party] = []
+        p = pos
+        while p < end:
+            q = p + len(re.match(r"\s*", self.f[p:end]).group(0))
+            hit = self.d.match_at(self.f, q)
+            if hit and hit[0] <= end:
+                e_end = hit[0]
+                entity = hit[1]
+            else:
+                e_end = self._unknown_at(q, end) if unknown else None
+                entity = None
+                if e_end is None:
+                    break
+            qual = _QUALIFIER.match(self.f, e_end, end)
+            if qual:
+                e_end = qual.end()
+            parties.append(Party(self.text[q:e_end].strip(), entity, q, e_end))
+            sep = _SEPARATOR.match(self.f, e_end, end)
+            if not sep or sep.end() == e_end:
+                break
+            p = sep.end()
+        return parties
+
+    def subject_start(self, start: int = 0) -> int:
+        m = _ADVERBIAL.match(self.f, start)
+        return m.end() if m else start
+
+
+def _sentence_end(folded: str, start: int) -> int:
+    m = re.compile(r"[.;!?](?:\s|$)|\n").search(folded, start)
+    return m.start() if m else len(folded)
+
+
+def read_assignment(directory: Directory, text: str, folded: str, heading: bool = False) -> Assignment:
+    r = Reader(directory, text, folded)
+    n = len(folded)
+    a = Assignment()
+    claimed: list[tuple[int, int]] = []
+
+    def claim(parties):
+        claimed.extend((p.start, p.end) for p in parties)
+
+    def inside(pos):
+        return any(s <= pos < e for s, e in claimed)
+
+    lead_chains: list[list[Party]] = []
+    # the opening subject
+    s0 = r.subject_start(0)
+    subject = r.chain(s0, _sentence_end(folded, s0))
+    if subject:
+        a.subject = subject
+        after = subject[-1].end
+        a.subject_verb = folded[after:after + 40].strip()
+        claim(subject)
+        if not re.match(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|báo cáo|trình bày|sẽ|cam kết|"
+                        r"thống nhất|đồng ý|ghi nhận|đánh giá|đã)(?!\w)", a.subject_verb):
+            lead_chains.append(subject)
+    # "giao X", "đề nghị X", "yêu cầu X"
+    triggers = [_TRIGGER] + ([_HEADING_TRIGGER] if heading else [])
+    for trig in triggers:
+        for m in trig.finditer(folded):
+            if inside(m.start()):
+                continue
+            chain = r.chain(m.end(), _sentence_end(folded, m.end()))
+            if chain:
+                claim(chain)
+                lead_chains.append(chain)
+    # "X chủ trì" anywhere
+    for m in _LEAD_MARK.finditer(folded):
+        clause_start = max(folded.rfind(c, 0, m.start()) for c in ".;:\n") + 1
+        if any(chain and chain[-1].end <= m.start() and re.fullmatch(r"[\s,]*", folded[chain[-1].end:m.start()])
+               for chain in lead_chains):
+            continue
+        for s, _, _ in list(directory.search(folded, clause_start, m.start())) + [
+                (h.start(), 0, None) for h in _HEAD.finditer(folded, clause_start, m.start())]:
+            chain = r.chain(s, m.start())
+            if chain and re.fullmatch(r"[\s,]*", folded[chain[-1].end:m.start()]):
+                claim(chain)
+                lead_chains.append(chain)
+                break
+    # "phối hợp với Y"
+    for m in _COORD.finditer(folded):
+        chain = r.chain(m.end(), _sentence_end(folded, m.end()))
+        chain = [p for p in chain if not inside(p.start)]
+        if chain:
+            claim(chain)
+            a.coord.extend(chain)
+            # "X chủ trì, phối hợp với Y": the coordinators belong to the same phrase as the lead
+            for lc in lead_chains:
+                gap = folded[lc[-1].end:m.start()]
+                if a.scope_span is None and re.fullmatch(r"[\s,]*(?:chủ trì)?[\s,]*", gap):
+                    a.scope_span = (lc[0].start, chain[-1].end)
+    for chain in lead_chains:
+        a.lead.extend(chain)
+    if lead_chains and a.scope_span is None:
+        first = lead_chains[0]
+        a.scope_span = (first[0].start, first[-1].end)
+    if not a.found:
+        # "đổi mới ... hoạt động của MTTQ và các đoàn thể": whose work it is, when nobody else is named
+        end = _sentence_end(folded, 0)
+        for m in re.finditer(r"(?<!\w)(?:hoạt động|vai trò|trách nhiệm|chất lượng hoạt động) của\s+", folded[:end]):
+            chain = [p for p in r.chain(m.end(), end, unknown=False) if p.entity.kind in ("unit", "group")]
+            if chain:
+                a.lead.extend(chain)
+                a.scope_span = (chain[0].start, chain[-1].end)
+                break
+    return a

@@ -1,0 +1,117 @@
+"""A document as a list of blocks: paragraphs and tables, whatever it was read from."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .labels import read_label
+from .text import clean
+
+
+@dataclass
+class Para:
+    text: str
+    heading_level: int | None = None  # a Word heading style (1 = Heading 1)
+    bold: bool = False  # every run bold: a heading in many Word documents
+
+
+@dataclass
+class Table:
+    rows: list[list[str]] = field(default_factory=list)  # a cell's paragraphs joined by "\n"
+
+
+_TERMINAL = re.compile(r"[.:;!?…”\"')]$")
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Hard-wrapped text (a PDF page, an e-mail): lines of about the same length that often stop mid-sentence."""
+    long_lines = [ln for ln in lines if len(ln) > 25]
+    if len(long_lines) < 4:
+        return False
+    width = sorted(len(ln) for ln in long_lines)[int(len(long_lines) * 0.9)]
+    if width > 130:
+        return False
+    full = [ln for ln in long_lines if len(ln) >= 0.75 * width]
+    open_ended = [ln for ln in full if not _TERMINAL.search(ln)]
+    return len(full) >= 0.5 * len(long_lines) and len(open_ended) >= 0.3 * len(full)
+
+
+def reflow(lines: list[str], indents: list[float] | None = None, gaps: list[bool] | None = None) -> list[str]:
+    """Join the lines of wrapped text back into paragraphs.
+
+    A line continues the paragraph above unless it opens with a label, the line above stopped short of the
+    usual width or ended a sentence at the margin before an indented line, or (when known) a gap or first-line
+    indent marks a new paragraph.
+    """
+    lines = [clean(ln) for ln in lines]
+    keep = [i for i, ln in enumerate(lines) if ln]
+    if not keep:
+        return []
+    widths = sorted(len(lines[i]) for i in keep)
+    width = widths[int(len(widths) * 0.9)] if widths else 0
+    use_indent = bool(indents) and any(v > 0 for v in indents)
+    paras: list[str] = []
+    prev = None
+    for i in keep:
+        ln = lines[i]
+        new = prev is None
+        if not new:
+            p = lines[prev]
+            if gaps and gaps[i]:
+                new = True
+            elif use_indent and indents[i] > 0:
+                new = True
+            elif read_label(ln).style:
+                new = True
+            elif len(p) < 0.7 * width and not ln[:1].islower():
+                new = True
+            elif _TERMINAL.search(p) and not ln[:1].islower() and not use_indent:
+                new = p.endswith((":", ";")) or len(p) < 0.85 * width
+        if new:
+            paras.append(ln)
+        else:
+            paras[-1] = paras[-1] + " " + ln
+        prev = i
+    return paras
+
+
+def _table_rows(lines: list[str]) -> list[list[str]] | None:
+    rows = [ln.split("\t") for ln in lines]
+    if len(rows) >= 2 and all(len(r) >= 3 for r in rows):
+        return [[clean(c) for c in r] for r in rows]
+    return None
+
+
+def text_blocks(text: str) -> list:
+    """Blocks of pasted or .txt text: one paragraph a line, or wrapped lines joined; tab-separated rows a table."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    raw = text.split("\n")
+    blocks: list = []
+    chunk: list[str] = []
+
+    def flush():
+        if chunk:
+            lines = list(chunk)
+            chunk.clear()
+            if _wrapped([clean(ln) for ln in lines if clean(ln)]):
+                gaps = [i > 0 and not clean(lines[i - 1]) for i in range(len(lines))]
+                blocks.extend(Para(p) for p in reflow(lines, gaps=gaps))
+            else:
+                blocks.extend(Para(clean(ln)) for ln in lines if clean(ln))
+
+    i = 0
+    while i < len(raw):
+        if raw[i].count("\t") >= 2:
+            j = i
+            while j < len(raw) and raw[j].count("\t") >= 2:
+                j += 1
+            rows = _table_rows(raw[i:j])
+            if rows:
+                flush()
+                blocks.append(Table(rows))
+                i = j
+                continue
+        chunk.append(raw[i].replace("\t", " "))
+        i += 1
+    flush()
+    return blocks

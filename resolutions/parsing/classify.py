@@ -1,0 +1,156 @@
+"""Directive or not: what a heading announces, and what a paragraph does when its heading says nothing."""
+from __future__ import annotations
+
+import re
+
+from .text import fold
+
+DIRECTIVE, ASSESSMENT, PURPOSE, SUGGESTION, NEUTRAL = "directive", "assessment", "purpose", "suggestion", "neutral"
+
+REASONS = {
+    "results": "Đánh giá kết quả đạt được, không phải nội dung chỉ đạo",
+    "shortcomings": "Nêu hạn chế, tồn tại, không phải nội dung chỉ đạo",
+    "causes": "Phân tích nguyên nhân, bài học kinh nghiệm, không phải nội dung chỉ đạo",
+    "situation": "Đánh giá tình hình, không phải nội dung chỉ đạo",
+    "purpose": "Mục đích, yêu cầu, mục tiêu chung của văn bản, không phải nhiệm vụ giao thực hiện",
+    "suggestion": "Ý kiến, đề xuất của đại biểu hoặc đơn vị tham dự, không phải nội dung chỉ đạo",
+    "promise": "Cam kết của cơ quan ban hành, không giao cho đơn vị thực hiện",
+    "intro": "Đoạn dẫn, không có nội dung giao thực hiện",
+    "greeting": "Lời chào, lời mở đầu",
+    "closing": "Lời kết, cảm ơn",
+    "meeting": "Thông tin về hội nghị, cuộc họp",
+    "information": "Nội dung thông tin, không có yêu cầu thực hiện",
+    "approval": "Ý kiến thống nhất, ghi nhận của cơ quan ban hành, không giao thực hiện",
+}
+
+_DIRECTIVE_KW = re.compile(r"(?<!\w)(?:nhiệm vụ|định hướng|giải pháp|đề nghị|giao|yêu cầu|tổ chức thực hiện|phương hướng|"
+                           r"chỉ đạo|kết luận|phân công|trách nhiệm|triển khai|thời gian tới|trọng tâm|công việc|"
+                           r"kế hoạch thực hiện|chương trình hành động)(?!\w)")
+_ASSESS_KW = re.compile(r"(?<!\w)(?:kết quả|đạt được|hạn chế|tồn tại|yếu kém|khuyết điểm|nguyên nhân|bài học|ưu điểm|"
+                        r"tình hình|thực trạng|khó khăn|vướng mắc|đánh giá|bất cập|nhận xét)(?!\w)")
+_ASSESS_FIRST = re.compile(r"(?:kết quả|hạn chế|tồn tại|yếu kém|khuyết điểm|nguyên nhân|ưu điểm|những mặt|mặt)(?!\w)")
+_PURPOSE = re.compile(r"^(?:mục đích|mục tiêu|chỉ tiêu|quan điểm|yêu cầu chung|căn cứ|sự cần thiết|phạm vi|đối tượng)(?!\w)")
+_SUGGEST = re.compile(r"(?<!\w)(?:ý kiến (?:thảo luận|phát biểu|tham luận|của (?:các )?(?:đại biểu|thành viên|đồng chí))|"
+                      r"thảo luận|tham luận)(?!\w)")
+_NEUTRAL_START = re.compile(r"^(?:tổng kết|sơ kết|báo cáo|tờ trình|về việc|thông qua|cho ý kiến|dự thảo|đề án)(?!\w)")
+_LEADING = re.compile(r"^(?:(?:về|những|một số|các|đối với|phần|việc)\s+)+")
+
+
+def heading_category(body: str) -> tuple[str, str]:
+    """(category, reason key) of a heading's words."""
+    f = fold(body)
+    f = re.sub(r'"[^"]*"', " ", f)
+    f = _LEADING.sub("", f.strip(" .:*-"))
+    if _PURPOSE.match(f):
+        return PURPOSE, "purpose"
+    if _SUGGEST.search(f):
+        return SUGGESTION, "suggestion"
+    if _NEUTRAL_START.match(f):
+        return NEUTRAL, ""
+    d, a = _DIRECTIVE_KW.search(f), _ASSESS_KW.search(f)
+    if a and (not d or (a.start() == 0 and _ASSESS_FIRST.match(f))):
+        return ASSESSMENT, assessment_reason(f)
+    if d and (not a or d.start() < a.start()):
+        return DIRECTIVE, ""
+    return NEUTRAL, ""
+
+
+def assessment_reason(folded: str) -> str:
+    if re.search(r"hạn chế|tồn tại|yếu kém|khuyết điểm|khó khăn|vướng mắc|bất cập", folded):
+        return "shortcomings"
+    if re.search(r"nguyên nhân|bài học", folded):
+        return "causes"
+    if re.search(r"kết quả|đạt được|ưu điểm", folded):
+        return "results"
+    return "situation"
+
+
+def intro_category(body: str) -> str:
+    """What an intro line ending in ':' announces, read from its last words."""
+    f = fold(body).rstrip(" :")
+    tail = " ".join(f.split()[-10:])
+    if re.search(r"kết quả|hạn chế|tồn tại|ưu điểm|khuyết điểm|đạt được|nổi bật", tail):
+        return ASSESSMENT
+    if _DIRECTIVE_KW.search(tail) or re.search(r"như sau|sau đây|các nội dung sau|một số nội dung|lưu ý", tail):
+        return DIRECTIVE
+    return NEUTRAL
+
+
+_DIRECTIVE_VERBS = (
+    "tập trung", "tiếp tục", "đẩy mạnh", "tăng cường", "chỉ đạo", "lãnh đạo", "triển khai", "thực hiện", "xây dựng",
+    "chủ động", "quan tâm", "nâng cao", "rà soát", "kiểm tra", "hoàn thành", "hoàn thiện", "khẩn trương",
+    "nghiên cứu", "tham mưu", "phối hợp", "đôn đốc", "giao", "đề nghị", "yêu cầu", "quán triệt", "tuyên truyền",
+    "đổi mới", "phát huy", "củng cố", "kiện toàn", "làm tốt", "sớm", "kịp thời", "chuẩn bị", "tổ chức", "ban hành",
+    "bố trí", "ưu tiên", "phấn đấu", "duy trì", "bảo đảm", "đảm bảo", "xử lý", "giải quyết", "thay đổi", "cải thiện",
+    "cải cách", "phát triển", "huy động", "chấn chỉnh", "siết chặt", "nắm chắc", "nắm bắt", "theo dõi", "giám sát",
+    "quản lý", "lập", "hướng dẫn", "vận động", "không để", "đề cao", "gương mẫu", "cần", "phải", "bám sát",
+    "thường xuyên", "chú trọng", "coi trọng", "khắc phục", "đẩy nhanh", "thúc đẩy", "mở rộng", "tạo điều kiện",
+    "phát động", "nghiêm túc", "tích cực", "sắp xếp", "rà soát", "cân đối", "đầu tư", "tranh thủ", "thực hiện tốt",
+    "có trách nhiệm", "chịu trách nhiệm", "có kế hoạch", "có giải pháp", "đề ra", "xác định", "tiến hành", "kiên quyết",
+    "nhân rộng", "biểu dương", "khen thưởng", "tổng kết", "sơ kết", "báo cáo", "trình", "đề xuất", "xem xét",
+    "cụ thể hóa", "lồng ghép", "đa dạng hóa", "phòng", "chống", "ngăn chặn", "kéo giảm", "giảm", "tăng", "hỗ trợ",
+    "chăm lo", "động viên", "tập huấn", "bồi dưỡng", "đào tạo", "phổ biến", "lựa chọn", "chọn", "tiếp thu",
+    "khai thác", "ứng dụng", "chuyển đổi", "số hóa", "cập nhật", "công khai", "đối thoại", "tiếp xúc", "mỗi",
+)
+_VERB_START = re.compile(r"(?:" + "|".join(sorted(map(re.escape, _DIRECTIVE_VERBS), key=len, reverse=True)) + r")(?!\w)")
+_ASSESS_START = re.compile(
+    r"(?:qua|nhìn chung|tuy nhiên|bên cạnh|nhìn lại|sau \d+ năm|trong (?:năm|quý|tháng|thời gian|những năm) qua|"
+    r"thời gian qua|những năm qua|năm \d{4} là|kết quả|nhờ|trong bối cảnh|với tinh thần|đến nay|hiện nay|từ khi|"
+    r"từ năm|nhìn chung|nổi bật|đáng chú ý|đáng lưu ý|mặc dù|song|nhưng|đặc biệt là đã|có được|đạt được|thực hiện "
+    r"(?:nghị quyết|chỉ thị|kết luận|quy định|kế hoạch)[^,]{0,60},[^.]{0,80}(?:đã|được))(?!\w)")
+_NARRATIVE_START = re.compile(
+    r"(?:hôm nay|ngày \d|vào ngày|sáng nay|chiều nay|sáng ngày|chiều ngày|thực hiện chương trình|được sự|"
+    r"sau khi nghe|tại hội nghị|vừa qua|đến thời điểm này|theo chương trình|dự hội nghị|tham dự|cùng dự|"
+    r"chủ trì hội nghị|hội nghị|phiên họp|cuộc họp|tại phiên họp|căn cứ)(?!\w)")
+_PAST = re.compile(r"(?<!\w)(?:đã|đều|đạt|còn|chưa|được ghi nhận)(?!\w)")
+_MODAL = re.compile(r"(?<!\w)(?:cần|phải|có trách nhiệm|chịu trách nhiệm)(?!\s+(?:được|đã))(?!\w)")
+_TRIGGER_WORD = re.compile(r"(?<!\w)(?:giao cho|giao|đề nghị|yêu cầu)\s+(?!cầu)")
+_SUGGESTER = re.compile(r"(?:đồng chí|đ/c|các đồng chí|đại biểu|các đại biểu|ý kiến|nhiều ý kiến|một số ý kiến|"
+                        r"có ý kiến|thành viên)(?!\w)")
+_SUGGEST_VERB = re.compile(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|trình bày|phản ánh|báo cáo)(?!\w)")
+_PROMISE = re.compile(r"(?:tôi|chúng tôi|thường trực tỉnh ủy|ban thường vụ tỉnh ủy|tỉnh ủy|thường trực|"
+                      r"ban chấp hành đảng bộ tỉnh)\s+(?:\w+\s+){0,3}?(?:sẽ|cam kết|xin hứa|hứa)(?!\w)")
+_APPROVAL = re.compile(r"(?:ban thường vụ tỉnh ủy|thường trực tỉnh ủy|ban chấp hành đảng bộ tỉnh|tỉnh ủy|hội nghị)\s+"
+                       r"(?:cơ bản\s+)?(?:thống nhất|đồng ý|ghi nhận|đánh giá cao|biểu dương|hoan nghênh|"
+                       r"nhất trí|thông qua)(?!\w)")
+
+
+def content_category(folded: str, subject_end: int, subject_kind: str, neutral: bool, preamble: bool = False,
+                     has_lead: bool = False, has_deadline: bool = False) -> tuple[bool, str]:
+    """Is a paragraph a directive on its own words? (True, "") or (False, reason key).
+
+    folded starts at the directive's own words (label removed); subject_end is where the opening subject ends
+    (0 when there is none), subject_kind the kind of its entities ("issuer", "unit", ...).
+    """
+    head = folded[:300].lstrip()
+    first = head.split(".")[0]
+    if _PROMISE.match(head):
+        return False, "promise"
+    if _SUGGESTER.match(head) and _SUGGEST_VERB.search(first[:200]):
+        return False, "suggestion"
+    if subject_end and subject_kind in ("unit", "group") and _SUGGEST_VERB.match(folded, subject_end):
+        return False, "suggestion"
+    if _APPROVAL.match(head) and not _TRIGGER_WORD.search(folded):
+        return False, "approval"
+    ends_intro = folded.rstrip().endswith(":") and len(folded) < 400
+    if ends_intro and not _TRIGGER_WORD.search(folded) and not has_lead:
+        return False, "intro"
+    if not neutral:
+        return True, ""
+    if preamble and _NARRATIVE_START.match(head):
+        return False, "meeting"
+    if _ASSESS_START.match(head) and not _TRIGGER_WORD.search(folded):
+        return False, "results" if not re.search(r"hạn chế|tồn tại|yếu kém|chưa|bất cập", first) else "shortcomings"
+    if _TRIGGER_WORD.search(folded) and has_lead:
+        return True, ""
+    rest = folded[subject_end:].lstrip(" ,") if subject_end else head
+    past = len(_PAST.findall(first))
+    if _VERB_START.match(rest) and (past <= 1 or has_deadline):
+        return True, ""
+    if _MODAL.search(first) and past == 0:
+        return True, ""
+    if preamble:
+        return False, "meeting" if _NARRATIVE_START.search(head[:80]) else "information"
+    if re.search(r"hạn chế|tồn tại|yếu kém|chưa|bất cập|khó khăn", first):
+        return False, "shortcomings"
+    return False, "results" if past else "information"
