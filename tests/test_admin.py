@@ -1,0 +1,531 @@
+"""The standing committee's admin: the office works in it, the standing committee reads it, nobody else gets in."""
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from resolutions.models import Directive, Resolution
+from tasks import roles
+from tasks.resources import MembershipResource
+from tasks.models import (
+    Assignment,
+    Attachment,
+    ExtensionRequest,
+    Membership,
+    Notification,
+    ProgressReport,
+    Review,
+    Task,
+    Unit,
+    UnitGroup,
+)
+from tests.factories import (
+    DirectiveFactory,
+    ProgressReportFactory,
+    TaskFactory,
+    UnitFactory,
+    UnitGroupFactory,
+    member,
+    office_user,
+    standing_user,
+)
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+# Our own models: every one must be in the admin, with a real object on its change page.
+OUR_MODELS = [Unit, UnitGroup, Membership, Task, Assignment, ProgressReport, ExtensionRequest, Review, Notification,
+              Resolution, Directive, User]
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def changelist(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def change(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def add(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+
+
+@pytest.fixture
+def role_groups():
+    """The role groups with their permissions, as any migrate after the first leaves them.
+
+    (The first migrate of a fresh database runs tasks' post_migrate hook before the resolutions app has its
+    permissions: test_a_fresh_database_gives_the_office_every_permission_on_documents pins that.)
+    """
+    roles.ensure_role_groups()
+
+
+@pytest.fixture
+def world():
+    """One real object of every model the office manages."""
+    province = UnitFactory(name="Ban Tuyên giáo Tỉnh ủy", code="BTGTU")
+    district = UnitFactory(name="Huyện ủy Phụng Hiệp", code="HU_PHUNG_HIEP", kind=Unit.Kind.PARTY_COMMITTEE)
+    UnitFactory(name="Ủy ban nhân dân huyện Phụng Hiệp", code="UBND_PHUNG_HIEP", parent=district,
+                kind=Unit.Kind.GOVERNMENT)
+    group = UnitGroupFactory(key="cap_uy", name="Các cấp ủy trực thuộc Tỉnh ủy")
+    group.units.set([district])
+    officer = member(province)
+    directive = DirectiveFactory(text="Ban Tuyên giáo Tỉnh ủy chủ trì tham mưu ban hành Chỉ thị mới.")
+    task = TaskFactory(title="Tham mưu ban hành Chỉ thị thay thế Chỉ thị số 05", directive=directive,
+                       lead=province, coordinating=[district])
+    report = ProgressReportFactory(task=task, author=officer)
+    Attachment.objects.create(report=report, file=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4"),
+                              original_name="bao-cao.pdf", content_type="application/pdf", size=8)
+    ExtensionRequest.objects.create(task=task, unit=province, requested_by=officer, current_deadline=task.deadline,
+                                    requested_deadline=task.deadline + datetime.timedelta(days=30),
+                                    reason="Chờ ý kiến Ban Tuyên giáo Trung ương.")
+    Review.objects.create(task=task, proposed_by=officer, result="Đã trình dự thảo Chỉ thị.")
+    Notification.objects.create(task=task, recipient=officer, kind=Notification.Kind.ASSIGNED,
+                                due_on=timezone.localdate())
+    return {"province": province, "district": district, "officer": officer, "task": task}
+
+
+@pytest.fixture
+def office(client, role_groups):
+    client.force_login(office_user(username="vanphong"))
+    return client
+
+
+@pytest.fixture
+def standing(client, role_groups):
+    client.force_login(standing_user(username="thuongtruc"))
+    return client
+
+
+def test_every_model_of_the_portal_is_in_the_admin():
+    assert [model for model in OUR_MODELS if model not in admin.site._registry] == []
+
+
+FIRST_MIGRATE_GAP = pytest.mark.xfail(strict=True, reason=(
+    "tasks.apps connects roles.ensure_role_groups to the tasks app's post_migrate, which runs before the "
+    "resolutions app's permissions exist: on a fresh database the office cannot open documents until a "
+    "second migrate. Remove this mark when roles.py is fixed."))
+
+
+@pytest.mark.parametrize("app_label", [
+    pytest.param(app, marks=FIRST_MIGRATE_GAP) if app == "resolutions" else app for app in roles.MANAGED_APPS
+])
+def test_a_fresh_database_gives_the_office_every_permission_on_documents(app_label):
+    """Straight after the test database's migrate (no second run): the office may manage every managed app."""
+    office = Group.objects.get(name=roles.OFFICE_GROUP)
+    wanted = set(Permission.objects.filter(content_type__app_label=app_label).values_list("codename", flat=True))
+    held = set(office.permissions.filter(content_type__app_label=app_label).values_list("codename", flat=True))
+    assert wanted - held == set()
+
+
+# --- the office: full rights ---------------------------------------------------------------------------------
+
+
+def test_the_office_opens_every_list_and_add_page(office, world):
+    index = office.get(reverse("admin:index"))
+    assert index.status_code == 200
+    request = index.wsgi_request
+    viewable = [model for model in REGISTERED if admin.site._registry[model].has_view_permission(request)]
+    assert set(OUR_MODELS) <= set(viewable)
+    for model in viewable:
+        assert office.get(changelist(model)).status_code == 200, model._meta.label
+        if admin.site._registry[model].has_add_permission(request):
+            assert office.get(add(model)).status_code == 200, model._meta.label
+
+
+def test_the_office_opens_every_record_with_save_buttons(office, world):
+    for model in OUR_MODELS:
+        obj = model._default_manager.first()
+        assert obj is not None, f"the fixture has no {model._meta.label}"
+        response = office.get(change(obj))
+        assert response.status_code == 200, model._meta.label
+        assert 'name="_save"' in response.content.decode(), model._meta.label
+
+
+def test_the_office_sees_the_history_of_a_task(office, world):
+    task = world["task"]
+    response = office.get(reverse("admin:tasks_task_history", args=[task.pk]))
+    assert response.status_code == 200
+    assert task.title in response.content.decode()
+
+
+def test_the_admin_speaks_vietnamese(office, world):
+    page = office.get(changelist(Task)).content.decode()
+    assert "Chọn nhiệm vụ để thay đổi" in page or "nhiệm vụ" in page
+    assert "đơn vị chủ trì" in page.lower()
+    assert "tình trạng thời hạn" in page.lower()
+
+
+def _task_form(task, **changes):
+    lead = task.assignments.get(role=Assignment.Role.LEAD)
+    data = {
+        "title": task.title, "description": task.description, "directive": task.directive_id or "",
+        "parent": "", "deadline": task.deadline.isoformat(), "original_deadline": task.original_deadline.isoformat(),
+        "deadline_text": "", "report_cycle": "", "status": task.status, "progress": task.progress,
+        "completed_at_0": "", "completed_at_1": "", "cancel_reason": "",
+        "assignments-TOTAL_FORMS": "1", "assignments-INITIAL_FORMS": "1",
+        "assignments-MIN_NUM_FORMS": "0", "assignments-MAX_NUM_FORMS": "1000",
+        "assignments-0-id": lead.pk, "assignments-0-task": task.pk, "assignments-0-unit": lead.unit_id,
+        "assignments-0-role": Assignment.Role.LEAD, "_save": "Lưu lại",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_office_saves_a_change_to_a_task_and_it_is_kept_in_history(office):
+    task = TaskFactory(title="Tên cũ")
+    Task.objects.filter(pk=task.pk).update(original_deadline=None)
+    first_deadline = task.deadline
+    new_deadline = task.deadline + datetime.timedelta(days=10)
+    response = office.post(change(task), _task_form(task, title="Tên mới", deadline=new_deadline.isoformat(),
+                                                   original_deadline=""))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    task.refresh_from_db()
+    assert task.title == "Tên mới"
+    assert task.deadline == new_deadline
+    assert task.original_deadline == first_deadline  # the first deadline is kept
+    assert task.version == 2  # a portal page opened before this edit cannot overwrite it
+    assert "ten moi" in task.search_text
+    assert task.history.first().title == "Tên mới"
+
+
+def test_the_office_cannot_give_a_task_two_lead_units(office, world):
+    task = world["task"]
+    coordinating = task.assignments.get(role=Assignment.Role.COORDINATING)
+    data = _task_form(task)
+    data.update({
+        "assignments-TOTAL_FORMS": "2", "assignments-INITIAL_FORMS": "2",
+        "assignments-1-id": coordinating.pk, "assignments-1-task": task.pk,
+        "assignments-1-unit": coordinating.unit_id, "assignments-1-role": Assignment.Role.LEAD,
+    })
+    response = office.post(change(task), data)
+    assert response.status_code == 200
+    assert "chỉ có một đơn vị chủ trì" in response.content.decode()
+    assert task.assignments.filter(role=Assignment.Role.LEAD).count() == 1
+
+
+def test_the_office_moves_the_lead_to_a_coordinating_unit_in_one_save(office, world):
+    task, province, district = world["task"], world["province"], world["district"]
+    district_member = member(district)
+    lead = task.assignments.get(role=Assignment.Role.LEAD)
+    coordinating = task.assignments.get(role=Assignment.Role.COORDINATING)
+    data = _task_form(task)
+    data.update({
+        "assignments-TOTAL_FORMS": "2", "assignments-INITIAL_FORMS": "2",
+        "assignments-0-id": lead.pk, "assignments-0-unit": province.pk,
+        "assignments-0-role": Assignment.Role.COORDINATING,
+        "assignments-1-id": coordinating.pk, "assignments-1-task": task.pk, "assignments-1-unit": district.pk,
+        "assignments-1-role": Assignment.Role.LEAD,
+    })
+    response = office.post(change(task), data)
+    assert response.status_code == 302
+    assert task.assignments.get(role=Assignment.Role.LEAD).unit == district
+    # The new lead unit's members are told.
+    assert Notification.objects.filter(task=task, kind=Notification.Kind.LEAD_CHANGED,
+                                       recipient=district_member).exists()
+
+
+def test_a_task_marked_done_in_the_admin_gets_a_completion_time(office, world):
+    task = world["task"]
+    response = office.post(change(task), _task_form(task, status=Task.Status.DONE))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE
+    assert task.completed_at is not None
+
+
+# --- the standing committee: read-only ----------------------------------------------------------------------
+
+
+def test_the_standing_committee_reads_every_list_and_record_without_save_or_delete(standing, world):
+    assert standing.get(reverse("admin:index")).status_code == 200
+    for model in OUR_MODELS:
+        listing = standing.get(changelist(model))
+        assert listing.status_code == 200, model._meta.label
+        obj = model._default_manager.first()
+        page = standing.get(change(obj))
+        assert page.status_code == 200, model._meta.label
+        html = page.content.decode()
+        assert 'name="_save"' not in html, model._meta.label
+        assert 'name="_continue"' not in html, model._meta.label
+        assert "Lưu lại" not in html, model._meta.label
+        assert "deletelink" not in html, model._meta.label
+
+
+def test_the_standing_committee_sees_no_add_or_import_button(standing, world):
+    html = standing.get(changelist(Unit)).content.decode()
+    assert add(Unit) not in html
+    assert reverse("admin:tasks_unit_import") not in html
+
+
+@pytest.mark.parametrize("model", [Task, Unit, Membership, Resolution, ExtensionRequest])
+def test_the_standing_committee_cannot_change_delete_or_add(standing, world, model):
+    obj = model._default_manager.first()
+    before = model._default_manager.count()
+    assert standing.post(change(obj), {"title": "đổi"}).status_code == 403
+    delete_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
+    assert standing.get(delete_url).status_code == 403
+    assert standing.post(delete_url, {"post": "yes"}).status_code == 403
+    assert standing.get(add(model)).status_code == 403
+    assert model._default_manager.count() == before
+
+
+def test_the_standing_committee_cannot_restore_an_old_version(standing, world):
+    task = world["task"]
+    version = task.history.earliest()
+    url = reverse("admin:tasks_task_simple_history", args=[task.pk, version.history_id])
+    assert standing.get(url).status_code == 200
+    assert standing.post(url, {"title": "Khôi phục"}).status_code == 403
+    task.refresh_from_db()
+    assert task.title != "Khôi phục"
+
+
+def test_the_standing_committee_cannot_import(standing, world):
+    assert standing.get(reverse("admin:tasks_unit_import")).status_code == 403
+    assert standing.post(reverse("admin:tasks_membership_process_import")).status_code == 403
+
+
+# --- everyone else: not in --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["officer", "leader", "anonymous"])
+def test_unit_users_and_strangers_are_sent_to_the_admin_login(client, world, who):
+    if who == "officer":
+        client.force_login(world["officer"])
+    elif who == "leader":
+        client.force_login(member(world["province"], role=Membership.Role.LEADER))
+    for url in (reverse("admin:index"), changelist(Task), change(world["task"])):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+
+
+# --- lists: filters, columns, queries ------------------------------------------------------------------------
+
+
+def _listed(response):
+    return {task.pk for task in response.context["cl"].result_list}
+
+
+def test_the_standing_filter_narrows_the_list(office):
+    today = timezone.localdate()
+    overdue = TaskFactory(deadline=today - datetime.timedelta(days=1))
+    due_soon = TaskFactory(deadline=today + datetime.timedelta(days=7))
+    on_track = TaskFactory(deadline=today + datetime.timedelta(days=8))
+    ongoing = TaskFactory(deadline=None)
+    assert _listed(office.get(changelist(Task), {"standing": "overdue"})) == {overdue.pk}
+    assert _listed(office.get(changelist(Task), {"standing": "due_soon"})) == {due_soon.pk}
+    assert _listed(office.get(changelist(Task), {"standing": "on_track"})) == {on_track.pk}
+    assert _listed(office.get(changelist(Task), {"standing": "ongoing"})) == {ongoing.pk}
+    assert _listed(office.get(changelist(Task))) == {overdue.pk, due_soon.pk, on_track.pk, ongoing.pk}
+
+
+def test_the_lead_unit_filter_lists_only_tasks_the_unit_leads(office):
+    unit, other = UnitFactory(), UnitFactory()
+    led = TaskFactory(lead=unit)
+    TaskFactory(lead=other, coordinating=[unit])  # the unit only coordinates here
+    TaskFactory(lead=other)
+    assert _listed(office.get(changelist(Task), {"lead_unit": unit.pk})) == {led.pk}
+
+
+def test_the_task_list_shows_lead_deadline_and_standing_in_a_fixed_number_of_queries(office, django_assert_max_num_queries):
+    lead = UnitFactory(name="Ủy ban Kiểm tra Tỉnh ủy")
+    deadline = datetime.date(2031, 3, 9)
+    for _ in range(30):
+        TaskFactory(lead=lead, deadline=deadline)
+    with django_assert_max_num_queries(20):
+        html = office.get(changelist(Task)).content.decode()
+    assert html.count("Ủy ban Kiểm tra Tỉnh ủy") >= 30
+    assert "09/03/2031" in html
+    assert "standing-on-track" in html
+
+
+def test_searching_without_accents_finds_the_task(office, world):
+    from tasks import services
+
+    services.refresh_search_text(world["task"])
+    assert _listed(office.get(changelist(Task), {"q": "chi thi thay the"})) == {world["task"].pk}
+    assert _listed(office.get(changelist(Task), {"q": "Chỉ thị số 05"})) == {world["task"].pk}
+    assert _listed(office.get(changelist(Task), {"q": "không có nhiệm vụ này"})) == set()
+
+
+def test_units_are_listed_as_a_tree(office, world):
+    response = office.get(changelist(Unit))
+    names = [unit.name for unit in response.context["cl"].result_list]
+    district = names.index("Huyện ủy Phụng Hiệp")
+    assert names[district + 1] == "Ủy ban nhân dân huyện Phụng Hiệp"
+    assert 'class="unit-depth-1"' in response.content.decode()
+
+
+def test_the_parent_filter_lists_the_units_under_a_unit(office, world):
+    response = office.get(changelist(Unit), {"parent": world["district"].pk})
+    assert [unit.name for unit in response.context["cl"].result_list] == ["Ủy ban nhân dân huyện Phụng Hiệp"]
+
+
+def test_a_unit_page_shows_its_members_and_sub_units(office, world):
+    html = office.get(change(world["district"])).content.decode()
+    assert "Ủy ban nhân dân huyện Phụng Hiệp" in html
+    html = office.get(change(world["province"])).content.decode()
+    assert world["officer"].username in html
+
+
+# --- import from .xlsx ---------------------------------------------------------------------------------------
+
+
+def _xlsx(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("danh-sach.xlsx", buffer.getvalue(),
+                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _import(client, model, rows):
+    """Upload the sheet, then confirm, as the office does. Returns the first response and the final one."""
+    name = model._meta.model_name
+    checked = client.post(reverse(f"admin:tasks_{name}_import"),
+                          {"resource": "0", "format": "0", "import_file": _xlsx(rows)})
+    assert checked.status_code == 200
+    confirm = checked.context.get("confirm_form")
+    if confirm is None:
+        return checked, None
+    done = client.post(reverse(f"admin:tasks_{name}_process_import"), confirm.initial)
+    return checked, done
+
+
+UNIT_SHEET = [
+    ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Mã đơn vị cấp trên", "Hộp thư đơn vị", "Tên gọi khác"],
+    ["HU_LONG_MY", "Huyện ủy Long Mỹ", "HU Long Mỹ", "Cấp ủy trực thuộc", "", "huyenuy@longmy.example",
+     "Huyện ủy Long Mỹ; HU Long Mỹ"],
+    ["UBND_LONG_MY", "Ủy ban nhân dân huyện Long Mỹ", "UBND huyện Long Mỹ", "government", "HU_LONG_MY", "",
+     "UBND huyện Long Mỹ"],
+    ["BTC_LONG_MY", "Ban Tổ chức Huyện ủy Long Mỹ", "", "Ban đảng, cơ quan tham mưu", "HU_LONG_MY", "", ""],
+]
+
+
+def test_the_office_imports_units_and_members_from_a_sheet(office, world):
+    checked, done = _import(office, Unit, UNIT_SHEET)
+    assert done is not None, checked.content.decode()[:3000]
+    assert done.status_code == 302
+    district = Unit.objects.get(code="HU_LONG_MY")
+    assert district.kind == Unit.Kind.PARTY_COMMITTEE
+    assert district.aliases == ["Huyện ủy Long Mỹ", "HU Long Mỹ"]
+    assert set(district.children.values_list("code", flat=True)) == {"UBND_LONG_MY", "BTC_LONG_MY"}
+    assert Unit.objects.get(code="UBND_LONG_MY").kind == Unit.Kind.GOVERNMENT
+
+    existing = world["officer"]
+    members = [
+        ["Tên đăng nhập", "Email", "Họ và tên", "Mã đơn vị", "Vai trò"],
+        ["longmy.bithu", "bithu@longmy.example", "Trần Văn Mỹ", "HU_LONG_MY", "Lãnh đạo đơn vị"],
+        ["longmy.chuyenvien", "cv@longmy.example", "Lê Thị Hoa", "HU_LONG_MY", "chuyen vien"],
+        ["ubnd.longmy", "ubnd@longmy.example", "Phạm Văn An", "UBND_LONG_MY", "leader"],
+        ["btc.longmy", "btc@longmy.example", "Võ Thị Bình", "BTC_LONG_MY", ""],
+        [existing.username, "", "", "BTC_LONG_MY", "Chuyên viên"],
+    ]
+    checked, done = _import(office, Membership, members)
+    assert done is not None, checked.content.decode()[:3000]
+    assert Membership.objects.filter(unit__code__endswith="LONG_MY").count() == 5
+    boss = User.objects.get(username="longmy.bithu")
+    assert (boss.last_name, boss.first_name, boss.email) == ("Trần Văn", "Mỹ", "bithu@longmy.example")
+    assert not boss.is_staff
+    assert Membership.objects.get(user=boss).role == Membership.Role.LEADER
+    assert Membership.objects.get(user__username="longmy.chuyenvien").role == Membership.Role.OFFICER
+    assert Membership.objects.get(user__username="btc.longmy").role == Membership.Role.OFFICER
+    # Nobody knows the new accounts' passwords; each person sets one through "Quên mật khẩu".
+    assert not boss.check_password("")
+    assert list(PasswordResetForm().get_users("bithu@longmy.example")) == [boss]
+    # An existing account is linked to the unit, not recreated.
+    assert User.objects.filter(username=existing.username).count() == 1
+    assert Membership.objects.filter(user=existing, unit__code="BTC_LONG_MY").exists()
+
+
+def test_a_bad_row_is_explained_in_vietnamese_and_nothing_is_imported(office, world):
+    users_before, units_before = User.objects.count(), Unit.objects.count()
+    members = [
+        ["Tên đăng nhập", "Email", "Họ và tên", "Mã đơn vị", "Vai trò"],
+        ["moi.mot", "mot@example.org", "Nguyễn Văn Một", "BTGTU", "Chuyên viên"],
+        ["moi.hai", "hai@example.org", "Nguyễn Văn Hai", "KHONG_CO", "Chuyên viên"],
+    ]
+    checked, done = _import(office, Membership, members)
+    assert done is None
+    html = checked.content.decode()
+    assert "Không có đơn vị mã “KHONG_CO”" in html
+    assert User.objects.count() == users_before
+    assert not Membership.objects.filter(user__username__startswith="moi.").exists()
+
+    units = [UNIT_SHEET[0], UNIT_SHEET[1], ["X1", "Đơn vị lạ", "", "hội đồng", "", "", ""]]
+    checked, done = _import(office, Unit, units)
+    assert done is None
+    assert "Loại đơn vị “hội đồng” không hợp lệ" in checked.content.decode()
+    assert Unit.objects.count() == units_before
+
+
+def test_a_new_account_without_an_email_is_refused(office, world):
+    checked, done = _import(office, Membership, [["username", "email", "full name", "unit code", "role"],
+                                                 ["khong.email", "", "Ai Đó", "BTGTU", "officer"]])
+    assert done is None
+    assert "cần địa chỉ email" in checked.content.decode()
+    assert not User.objects.filter(username="khong.email").exists()
+
+
+def test_a_sheet_without_the_code_column_is_refused_with_a_clear_message(office, world):
+    checked, done = _import(office, Unit, [["Tên đơn vị"], ["Đơn vị không mã"]])
+    assert done is None
+    assert "Bảng tính thiếu cột: “Mã đơn vị”" in checked.content.decode()
+
+
+def test_the_office_exports_the_members_as_a_sheet_that_imports_back(office, world):
+    columns = {f"membershipresource_{name}": "on" for name in MembershipResource().get_export_order()}
+    response = office.post(reverse("admin:tasks_membership_export"), {"resource": "0", "format": "0", **columns})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:5] == ["Tên đăng nhập", "Email", "Họ và tên", "Mã đơn vị", "Tên đơn vị"]
+    officer = world["officer"]
+    assert [officer.username, officer.email, f"{officer.last_name} {officer.first_name}", "BTGTU"] == rows[1][:4]
+    # The exported sheet goes back in unchanged: every row is recognised, nothing is created twice.
+    checked, done = _import(office, Membership, rows)
+    assert done is not None
+    assert Membership.objects.filter(user=officer).count() == 1
+
+
+# --- decisions taken from the lists --------------------------------------------------------------------------
+
+
+def test_the_office_approves_an_extension_from_the_list_and_the_deadline_moves(office, world):
+    extension = ExtensionRequest.objects.get()
+    first_deadline = world["task"].deadline
+    response = office.post(changelist(ExtensionRequest), {"action": "approve", "_selected_action": [extension.pk]})
+    assert response.status_code == 302
+    task = Task.objects.get(pk=world["task"].pk)
+    assert task.deadline == extension.requested_deadline
+    assert task.original_deadline == first_deadline
+    extension.refresh_from_db()
+    assert extension.status == ExtensionRequest.Status.APPROVED
+
+
+def test_the_office_confirms_a_proposed_completion_from_the_list(office, world):
+    Task.objects.filter(pk=world["task"].pk).update(status=Task.Status.PROPOSED)
+    review = Review.objects.get()
+    response = office.post(changelist(Review), {"action": "approve", "_selected_action": [review.pk]})
+    assert response.status_code == 302
+    assert Task.objects.get(pk=world["task"].pk).status == Task.Status.DONE
+
+
+def test_the_standing_committee_cannot_take_a_decision_from_the_list(standing, world):
+    extension = ExtensionRequest.objects.get()
+    standing.post(changelist(ExtensionRequest), {"action": "approve", "_selected_action": [extension.pk]})
+    extension.refresh_from_db()
+    assert extension.status == ExtensionRequest.Status.PENDING
+    assert 'value="approve"' not in standing.get(changelist(ExtensionRequest)).content.decode()
