@@ -20,7 +20,6 @@ sweep_s=S sweep_mb=M`.
 """
 from __future__ import annotations
 
-import datetime
 import importlib
 import inspect
 import json
@@ -45,7 +44,7 @@ from django.urls import Resolver404, resolve, reverse
 from resolutions.models import Resolution
 
 from . import loadgen
-from .models import Assignment, Membership, ProgressReport, Standing, Task, Unit
+from .models import Assignment, Membership, ProgressReport, Standing, Task, Unit, local_today
 from .selectors import visible_tasks
 
 REQUESTS = 30
@@ -57,9 +56,9 @@ LIST_FILTER = {"standing": [Standing.OVERDUE, Standing.DUE_SOON, Standing.ON_TRA
 
 # Where the reminder helper's daily sweep lives: the first that imports is used.
 SWEEP_CANDIDATES = [
+    ("tasks.reminders", "sweep"),  # what the Celery task portal.daily_sweep and send_reminders --date call
     ("tasks.reminders", "daily_sweep"),
     ("tasks.reminders", "run_daily_sweep"),
-    ("tasks.reminders", "sweep"),
     ("tasks.reminder_sweep", "daily_sweep"),
     ("tasks.sweep", "daily_sweep"),
 ]
@@ -300,10 +299,16 @@ def sweep_in_this_process() -> dict:
     from django.db import transaction
 
     sweep = find_sweep()
-    kwargs = {}
+    # The morning run of the latest working day (digests are planned on working days only).
+    day = local_today()
+    try:
+        from .reminders import working_day_on_or_before
+
+        day = working_day_on_or_before(day)
+    except ImportError:
+        pass
     parameters = inspect.signature(sweep).parameters
-    if "today" in parameters:
-        kwargs["today"] = datetime.date.today()
+    kwargs = {name: day for name in ("day", "today") if name in parameters}
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
