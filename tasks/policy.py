@@ -46,6 +46,11 @@ def _decides_for(user, task: Task) -> bool:
     return is_office(user)
 
 
+def is_decider(user, task: Task) -> bool:
+    """Whether this person decides on the task's completion and extensions, whatever its status now."""
+    return _decides_for(user, task)
+
+
 def can_decide_completion(user, task: Task) -> bool:
     return task.status == Task.Status.PROPOSED and _decides_for(user, task)
 
@@ -63,6 +68,18 @@ def can_delegate(user, task: Task) -> bool:
         return False
     roles = roles_on_task(user, task)
     return bool(roles["lead_leader"]) and Unit.objects.filter(parent_id__in=roles["lead_leader"], active=True).exists()
+
+
+def can_change_lead(user, task: Task) -> bool:
+    return task.is_open and is_office(user)
+
+
+def can_cancel(user, task: Task) -> bool:
+    return task.is_open and is_office(user)
+
+
+def can_edit(user, task: Task) -> bool:
+    return is_office(user)
 
 
 def can_report(user, task: Task) -> bool:

@@ -110,6 +110,8 @@ def create_task(
     """Enter one task with its lead and coordinating units, and tell the units."""
     if check_permission:
         _require(policy.can_create_task(created_by))
+    # Read once (a generator would be empty when the units are told below), each unit once, never the lead.
+    coordinating_units = list({unit.pk: unit for unit in coordinating_units if unit.pk != lead_unit.pk}.values())
     if not lead_unit.active:
         raise ServiceError(_("Đơn vị %(unit)s đã ngừng hoạt động.") % {"unit": lead_unit}, code="inactive_unit")
     if deadline is None and not report_cycle:
@@ -125,8 +127,7 @@ def create_task(
     task.save()
     _assign(task, lead_unit, Assignment.Role.LEAD, created_by)
     for unit in coordinating_units:
-        if unit.pk != lead_unit.pk:
-            _assign(task, unit, Assignment.Role.COORDINATING, created_by)
+        _assign(task, unit, Assignment.Role.COORDINATING, created_by)
     refresh_search_text(task)
     notify.unit_members(task, Notification.Kind.ASSIGNED, [lead_unit, *coordinating_units])
     return task
@@ -240,7 +241,7 @@ def submit_contribution(
 def propose_completion(*, task: Task, user, result: str, expected_version: int | None = None) -> Review:
     """The lead unit's leader proposes the task done; the office (or, for a sub-task, the parent's lead) decides."""
     task = _lock(task, expected_version)
-    _require(policy.can_propose_completion(user, task))
+    _require(policy.is_lead_leader(user, task))
     if task.status not in (Task.Status.OPEN, Task.Status.RETURNED):
         raise ServiceError(_("Nhiệm vụ này không ở trạng thái có thể đề nghị hoàn thành."), code="status")
     if not result.strip():
@@ -260,7 +261,7 @@ def decide_completion(
 ) -> Review:
     """Approve (the task is done, at the proposal's date) or return it with a comment (it stays open)."""
     task = _lock(task, expected_version)
-    _require(policy.can_decide_completion(user, task))
+    _require(policy.is_decider(user, task))
     review = task.reviews.select_for_update().filter(outcome=Review.Outcome.PENDING).first()
     if task.status != Task.Status.PROPOSED or review is None:
         raise ServiceError(_("Không có đề nghị hoàn thành nào đang chờ đánh giá."), code="status")
@@ -283,8 +284,8 @@ def decide_completion(
         task.status = Task.Status.RETURNED
         _save(task, user=user, reason=_("Trả lại: %(comment)s") % {"comment": comment[:200]}, fields=["status"])
         notify.lead_unit(task, Notification.Kind.COMPLETION_RETURNED)
-    if task.parent_id:
-        _roll_up_progress(task.parent, user)
+    # The decided task is the child: its parent's progress follows (it used to roll up the grandparent).
+    _roll_up_progress(task, user)
     return review
 
 
@@ -293,7 +294,7 @@ def request_extension(
     *, task: Task, user, new_deadline: datetime.date, reason: str, expected_version: int | None = None
 ) -> ExtensionRequest:
     task = _lock(task, expected_version)
-    _require(policy.can_request_extension(user, task))
+    _require(policy.is_lead_leader(user, task))
     if not task.is_open or task.deadline is None:
         raise ServiceError(_("Chỉ gia hạn được nhiệm vụ đang thực hiện có hạn xử lý."), code="status")
     if task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
@@ -314,13 +315,23 @@ def request_extension(
 
 
 @transaction.atomic
-def decide_extension(*, extension: ExtensionRequest, user, approve: bool, comment: str = "") -> ExtensionRequest:
+def decide_extension(
+    *, extension: ExtensionRequest, user, approve: bool, comment: str = "", expected_version: int | None = None
+) -> ExtensionRequest:
     """Approve (the deadline moves; the first deadline stays in original_deadline) or refuse."""
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
-    task = _lock(extension.task)
+    task = _lock(extension.task, expected_version)
     _require(policy.can_decide_extension(user, task))
     if extension.status != ExtensionRequest.Status.PENDING:
         raise ServiceError(_("Đề nghị gia hạn này đã được xem xét."), code="decided")
+    # A task confirmed done keeps the deadline it was judged against: moving it would turn "late" into "on time".
+    if approve and (not task.is_open or task.deadline is None):
+        raise ServiceError(_("Nhiệm vụ đã kết thúc hoặc không có hạn xử lý, không thể gia hạn."), code="closed")
+    # The office may have moved the deadline since: approving must never pull it earlier.
+    if approve and extension.requested_deadline <= task.deadline:
+        raise ServiceError(_("Hạn đề nghị (%(requested)s) không sau hạn hiện tại (%(deadline)s).")
+                           % {"requested": extension.requested_deadline.strftime("%d/%m/%Y"),
+                              "deadline": task.deadline.strftime("%d/%m/%Y")}, code="not_later")
     if not approve and not comment.strip():
         raise ServiceError(_("Khi không đồng ý, vui lòng ghi rõ lý do."), code="required")
     extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
@@ -365,6 +376,9 @@ def delegate_task(
         report_cycle=task.report_cycle, lead_unit=unit, parent=task, check_permission=False,
     )
     Notification.objects.filter(task=child, kind=Notification.Kind.ASSIGNED).update(kind=Notification.Kind.DELEGATED)
+    # The parent's timeline says who handed what to whom (the child's own history starts at its creation).
+    _save(task, user=user, reason=_("Giao lại cho %(unit)s: %(title)s") % {"unit": unit, "title": child.title[:200]},
+          fields=[])
     return child
 
 
@@ -393,6 +407,8 @@ def change_lead(*, task: Task, user, unit: Unit, expected_version: int | None = 
     _require(policy.is_office(user))
     if not task.is_open:
         raise ServiceError(_("Không thể đổi đơn vị chủ trì của nhiệm vụ đã kết thúc."), code="closed")
+    if not unit.active:
+        raise ServiceError(_("Đơn vị %(unit)s đã ngừng hoạt động.") % {"unit": unit}, code="inactive_unit")
     current = task.assignments.select_for_update().get(role=Assignment.Role.LEAD)
     if current.unit_id == unit.pk:
         raise ServiceError(_("%(unit)s đã là đơn vị chủ trì.") % {"unit": unit}, code="same")
@@ -404,7 +420,8 @@ def change_lead(*, task: Task, user, unit: Unit, expected_version: int | None = 
     _save(task, user=user, reason=_("Đổi đơn vị chủ trì: %(old)s → %(new)s") % {"old": current.unit, "new": unit},
           fields=[])
     refresh_search_text(task)
-    notify.unit_members(task, Notification.Kind.LEAD_CHANGED, [unit])
+    # Both are told: the new lead takes the task over, the former one is no longer accountable for it.
+    notify.unit_members(task, Notification.Kind.LEAD_CHANGED, [unit, current.unit])
     return task
 
 
@@ -441,7 +458,8 @@ def update_task(
     if deadline != task.deadline and task.original_deadline is None:
         task.original_deadline = task.deadline
     task.deadline = deadline
-    task.report_cycle = report_cycle if deadline is None else ""
+    # An ongoing task (no deadline) reports by cycle: quarterly unless the office says otherwise, as at creation.
+    task.report_cycle = (report_cycle or Task.ReportCycle.QUARTERLY) if deadline is None else ""
     _save(task, user=user, reason=_("Văn phòng cập nhật nhiệm vụ"),
           fields=["title", "description", "deadline", "original_deadline", "report_cycle"])
     refresh_search_text(task)
