@@ -4,12 +4,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from tasks import two_factor
+from tasks.views_health import healthz
 
 admin.site.site_header = _("Theo dõi thực hiện chỉ đạo – Tỉnh ủy Hậu Giang")
 admin.site.site_title = _("Quản trị hệ thống")
 admin.site.index_title = _("Quản trị")
 
 urlpatterns = [
+    # For load balancers and monitoring: no login, no redirect to HTTPS (SECURE_REDIRECT_EXEMPT), says only ok/error.
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/2fa/", two_factor.verify, name="otp_verify"),
