@@ -224,7 +224,8 @@ class MembershipResource(VietnameseHeadersMixin, resources.ModelResource):
                         widget=widgets.ForeignKeyWidget(User, field="username"))
     email = fields.Field(column_name="Email")
     full_name = fields.Field(column_name="Họ và tên")
-    unit = fields.Field(attribute="unit", column_name="Mã đơn vị", widget=UnitCodeWidget(what=gettext_lazy("đơn vị")))
+    unit = fields.Field(attribute="unit", column_name="Mã đơn vị",
+                        widget=UnitCodeWidget(what=gettext_lazy("đơn vị")))
     unit_name = fields.Field(attribute="unit__name", column_name="Tên đơn vị", readonly=True)
     role = fields.Field(attribute="role", column_name="Vai trò", saves_null_values=False,
                         widget=ChoiceWidget(MembershipRole, what=gettext_lazy("Vai trò"),
