@@ -179,9 +179,17 @@ STORAGES = {
         )
     },
 }
+# Files above 2.5 MB are spooled to a temporary file while the request is read, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The non-file part of a request (report text and the other fields; file contents do not count).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# A report takes at most PORTAL_MAX_ATTACHMENTS files, each at most PORTAL_MAX_ATTACHMENT_BYTES. The report
+# forms read the request through an upload handler (tasks.views_actions.AttachmentLimitHandler) that drops a
+# larger file, or one past the count, while it streams in, so it never reaches the disk. The whole request body
+# should also be bounded by the reverse proxy (nginx: client_max_body_size 210m = 10 × 20 MB and the text).
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 PORTAL_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+PORTAL_MAX_ATTACHMENTS = 10
 
 # --- Email ------------------------------------------------------------------------------------------------
 # EMAIL_URL unset: messages are written to files under var/mail/ (and shown in the office's outbox).

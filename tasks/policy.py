@@ -1,7 +1,7 @@
 """Who may do what to a task they can see. (Who may see it at all is tasks.selectors.visible_tasks.)"""
 from __future__ import annotations
 
-from .models import Assignment, Membership, Task, Unit
+from .models import Assignment, ExtensionRequest, Membership, Task, Unit
 from .roles import is_office, is_standing_committee  # noqa: F401  (re-exported: one import for callers)
 from .selectors import roles_on_task, scope_for
 
@@ -56,7 +56,9 @@ def can_decide_completion(user, task: Task) -> bool:
 
 
 def can_request_extension(user, task: Task) -> bool:
-    return task.is_open and task.deadline is not None and is_lead_leader(user, task)
+    """A lead leader, on an open task with a deadline, when no request is already waiting for a decision."""
+    return (task.is_open and task.deadline is not None and is_lead_leader(user, task)
+            and not task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists())
 
 
 def can_decide_extension(user, task: Task) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_actions
 
 app_name = "tasks"
 
@@ -8,5 +8,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.TaskListView.as_view(), name="list"),
     path("tasks/<int:pk>/", views.task_detail, name="detail"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/", views_actions.attachment_download, name="attachment"),
+    # The actions (tasks/views_actions.py): each a form that calls one service.
+    path("tasks/new/", views_actions.create, name="create"),
+    path("tasks/<int:pk>/report/", views_actions.report, name="report"),
+    path("tasks/<int:pk>/contribute/", views_actions.contribute, name="contribute"),
+    path("tasks/<int:pk>/propose/", views_actions.propose, name="propose"),
+    path("tasks/<int:pk>/decide-completion/", views_actions.decide_completion, name="decide_completion"),
+    path("tasks/<int:pk>/extension/", views_actions.request_extension, name="extension"),
+    path("extensions/<int:pk>/decide/", views_actions.decide_extension, name="decide_extension"),
+    path("tasks/<int:pk>/delegate/", views_actions.delegate, name="delegate"),
+    path("tasks/<int:pk>/change-lead/", views_actions.change_lead, name="change_lead"),
+    path("tasks/<int:pk>/cancel/", views_actions.cancel, name="cancel"),
+    path("tasks/<int:pk>/edit/", views_actions.edit, name="edit"),
 ]

@@ -4,78 +4,24 @@ Each test asserts what a person would notice: the status and standing, the deadl
 entry on the task's timeline (history, with who did it), who is notified, and, when refused, that nothing was
 written at all.
 """
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tasks import services
-from tasks.models import (
-    Assignment,
-    Attachment,
-    ExtensionRequest,
-    Notification,
-    ProgressReport,
-    Review,
-    Standing,
-    Task,
-)
+from tasks.models import Assignment, ExtensionRequest, Notification, ProgressReport, Review, Standing, Task
 from tasks.services import ConflictError, ServiceError
 from tasks.uploads import check_upload
-from tests.factories import TaskFactory, UnitFactory, leader, member, office_user, standing_user
+from tests.factories import TaskFactory, leader, office_user
+from tests.tasks.support import PDF, World, days, snapshot
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-TODAY = timezone.localdate()
-
-
-def days(n: int) -> datetime.date:
-    return TODAY + datetime.timedelta(days=n)
-
-
-class World:
-    """Units and people around one task: the lead unit with a sub-unit, a coordinating unit, an unrelated unit."""
-
-    def __init__(self, *, deadline=None):
-        self.lead = UnitFactory(name="Ban Tuyên giáo Tỉnh ủy")
-        self.sub = UnitFactory(name="Phòng Tuyên truyền", parent=self.lead)
-        self.coord = UnitFactory(name="Ủy ban Kiểm tra Tỉnh ủy")
-        self.other = UnitFactory(name="Hội Cựu chiến binh tỉnh")
-        self.leader = leader(self.lead)
-        self.officer = member(self.lead)
-        self.sub_leader = leader(self.sub)
-        self.coord_member = member(self.coord)
-        self.outsider = leader(self.other)
-        self.office = office_user()
-        self.standing = standing_user()
-        self.task = TaskFactory(lead=self.lead, coordinating=[self.coord],
-                                deadline=deadline if deadline is not None else days(30))
-
-    def fresh(self, task=None) -> Task:
-        return Task.objects.with_standing().get(pk=(task or self.task).pk)
 
 
 @pytest.fixture
 def w():
     return World()
-
-
-def snapshot():
-    """Everything a refused action must leave untouched."""
-    return {
-        "tasks": list(Task.objects.order_by("pk").values_list("pk", "status", "version", "deadline",
-                                                              "original_deadline", "progress", "title")),
-        "assignments": list(Assignment.objects.order_by("pk").values_list("pk", "task_id", "unit_id", "role")),
-        "reports": ProgressReport.objects.count(),
-        "attachments": Attachment.objects.count(),
-        "reviews": list(Review.objects.order_by("pk").values_list("pk", "outcome")),
-        "extensions": list(ExtensionRequest.objects.order_by("pk").values_list("pk", "status")),
-        "notifications": Notification.objects.count(),
-        "history": Task.history.count(),
-    }
 
 
 def recipients(task, kind) -> set:
