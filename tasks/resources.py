@@ -254,6 +254,10 @@ class MembershipResource(VietnameseHeadersMixin, resources.ModelResource):
     def get_export_queryset(self, request=None, **kwargs):
         return super().get_export_queryset(request, **kwargs).select_related("user", "unit")
 
+    def get_user_visible_fields(self):
+        # The import page lists the columns a sheet needs; the unit's name is only a reading aid in exports.
+        return [field for field in super().get_user_visible_fields() if not field.readonly]
+
     def dehydrate_email(self, membership):
         return membership.user.email
 

@@ -139,7 +139,8 @@ def test_the_office_opens_every_list_and_add_page(office, world):
     viewable = [model for model in REGISTERED if admin.site._registry[model].has_view_permission(request)]
     assert set(OUR_MODELS) <= set(viewable)
     for model in viewable:
-        assert office.get(changelist(model)).status_code == 200, model._meta.label
+        # A one-row setting (the reminder policy) may send its list straight to its only record.
+        assert office.get(changelist(model), follow=True).status_code == 200, model._meta.label
         if admin.site._registry[model].has_add_permission(request):
             assert office.get(add(model)).status_code == 200, model._meta.label
 
