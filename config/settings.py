@@ -222,8 +222,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    # Longer than any task may take: an unacknowledged message is redelivered after this.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Longer than any task may take: an unacknowledged message is redelivered after this.
+        "visibility_timeout": 3600,
+        # A publish from a web request tries once and gives up within about a second when Redis is down (refused)
+        # or frozen (no reply); the ledger keeps the work and the sweep hands it over later
+        # (tests/reliability/test_broker_outage.py measures it).
+        "max_retries": 0,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1.5,
+    }
 else:
     BROKER_DIR = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "results", "control"):
@@ -256,6 +264,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One name for the queue that web, workers and beat share (a test run uses its own).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+
+# --- Reminders and the outbox -----------------------------------------------------------------------------
+# The policy itself (days, repeat, escalation, send time) is edited by the office in the admin (ReminderPolicy).
+# A claimed email not finished after this many seconds is presumed lost with its worker and sent again; it must
+# stay well above the time one SMTP exchange can take (EMAIL_TIMEOUT per step).
+PORTAL_MAIL_CLAIM_TIMEOUT = int(os.environ.get("PORTAL_MAIL_CLAIM_TIMEOUT", "600"))
+# Transient SMTP errors (4xx, dropped connections, timeouts): retry after BASE, 2*BASE, 4*BASE ... seconds, at most
+# MAX seconds apart (below the broker's visibility timeout), then mark the email failed after MAX_ATTEMPTS tries.
+PORTAL_MAIL_RETRY_BASE = float(os.environ.get("PORTAL_MAIL_RETRY_BASE", "60"))
+PORTAL_MAIL_RETRY_MAX = float(os.environ.get("PORTAL_MAIL_RETRY_MAX", "1800"))
+PORTAL_MAIL_MAX_ATTEMPTS = int(os.environ.get("PORTAL_MAIL_MAX_ATTEMPTS", "8"))
+PORTAL_MAIL_TASK_TIME_LIMIT = 4 * EMAIL_TIMEOUT + 30
 
 # --- Forms and interface ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,7 +1,20 @@
-"""Celery tasks: thin wrappers over services, named explicitly, taking ids, safe to run twice."""
+"""Celery tasks: thin wrappers over services, named explicitly, taking ids, safe to run twice.
+
+Each task fetches what it needs again from the database and returns quietly when it is gone or already done;
+**kwargs lets old and new code read each other's messages during a deploy. No deadline is ever an ETA or a
+countdown: beat runs the sweeps and the dates live in the database. The only countdown is the short backoff of
+an SMTP retry, well inside the broker's visibility timeout.
+"""
+import datetime
+
 from celery import shared_task
+from django.conf import settings
 
 from .models import Unit
+
+
+def _day(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
 
 @shared_task(name="portal.ping")
@@ -10,9 +23,46 @@ def ping(**kwargs):
     return {"pong": True, "units": Unit.objects.count()}
 
 
+@shared_task(name="portal.daily_sweep")
+def daily_sweep(day=None, **kwargs):
+    """Write the ledger rows for a day (today in Asia/Ho_Chi_Minh by default) and plan and hand over its digests."""
+    from . import reminders
+
+    result = reminders.sweep(_day(day))
+    return {"day": result.day.isoformat(), "written": result.reminders_written, "emails": len(result.emails_planned)}
+
+
 @shared_task(name="portal.send_pending_notifications")
 def send_pending_notifications(**kwargs):
-    """Send the notices that are due and still pending (implemented with the reminders, issue 4)."""
+    """Plan today's notices into digests and hand over every email still waiting (see tasks.reminders_sender)."""
     from . import reminders_sender
 
     return reminders_sender.send_pending()
+
+
+@shared_task(
+    bind=True, name="portal.send_digest", soft_time_limit=settings.PORTAL_MAIL_TASK_TIME_LIMIT,
+    time_limit=settings.PORTAL_MAIL_TASK_TIME_LIMIT + 30,
+)
+def send_digest(self, email_id, **kwargs):
+    """Send one OutgoingEmail (a daily digest or a weekly summary). A message for an email already sent, failed
+    or in another worker's hands does nothing. A transient SMTP error retries with exponential backoff; the row
+    keeps its own count of attempts and turns failed after PORTAL_MAIL_MAX_ATTEMPTS."""
+    from . import mail
+
+    try:
+        outcome = mail.deliver(email_id)
+    except mail.TransientMailError as exc:
+        # If the broker is gone too, the retry cannot be published: the row is pending with next_attempt_at and
+        # the sweep hands it over again.
+        raise self.retry(countdown=exc.retry_in, max_retries=None, exc=exc)
+    return {"status": outcome.status, "email": outcome.email_id}
+
+
+@shared_task(name="portal.weekly_summary")
+def weekly_summary(day=None, **kwargs):
+    """On the first working day of a week: the escalations and the summary for the office and the standing
+    committee (beat calls it every working morning; other days it does nothing)."""
+    from . import reminders
+
+    return {"emails": len(reminders.weekly_summary(_day(day)))}

@@ -1,0 +1,565 @@
+"""The reminder policy: who is told what, and on which day (DESIGN.md, "Reminders").
+
+The core is pure functions of dates: given a deadline (or a report cycle), a day and the office's rules, which
+reminders go out that day. Nothing in the core touches the database, so every boundary (T-7, T-3, T-1, T0, T+1,
+weekly repeats, report periods, weekends, Tết) is tested with plain dates.
+
+The thin layer below the core (`sweep`, `plan_digests`, `weekly_summary`) gathers the rows, writes the notification
+ledger (unique per task, recipient, kind and day: a second run writes nothing) and plans the day's emails, which
+tasks.mail sends. Nothing here is ever scheduled as an ETA: beat runs the sweep every working morning, and the sweep
+finds what is due from the dates in the database.
+"""
+from __future__ import annotations
+
+import datetime
+import enum
+import functools
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import holidays
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import roles
+from .models import (
+    Assignment,
+    Membership,
+    Notification,
+    NotificationPreference,
+    OutgoingEmail,
+    ProgressReport,
+    ReminderPolicy,
+    Task,
+    Unit,
+    local_today,
+    parse_day_offsets,
+)
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+ONE_DAY = datetime.timedelta(days=1)
+Kind = Notification.Kind
+
+# A reminder is about a task still being worked on: these go quiet once the task is done or cancelled (and
+# while the office considers a completion proposal: the unit has done its part).
+REMINDED_STATUSES = (Task.Status.OPEN, Task.Status.RETURNED)
+REMINDER_KINDS = frozenset({
+    Kind.BEFORE_DEADLINE, Kind.DEADLINE_TODAY, Kind.OVERDUE, Kind.ESCALATION, Kind.REPORT_DUE, Kind.REPORT_MISSING,
+})
+# A person may turn the daily digest off, but not these.
+MANDATORY_KINDS = frozenset({Kind.OVERDUE, Kind.REPORT_MISSING, Kind.ESCALATION})
+# How far back a sweep catches up on days it missed (beat stopped over a weekend, a server down for days).
+CATCH_UP_DAYS = 7
+
+
+# --- The calendar: working days in Việt Nam ------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def _public_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.VN(years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday, and not a Vietnamese public holiday (Tết, Hùng Kings, 30/4, 1/5, 2/9, and days given
+    in lieu, as the `holidays` package knows them)."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def working_day_on_or_before(day: datetime.date) -> datetime.date:
+    while not is_working_day(day):
+        day -= ONE_DAY
+    return day
+
+
+def working_day_on_or_after(day: datetime.date) -> datetime.date:
+    while not is_working_day(day):
+        day += ONE_DAY
+    return day
+
+
+def days_brought_forward_to(day: datetime.date) -> list[datetime.date]:
+    """The calendar days whose early reminders go out on `day`.
+
+    A reminder that would fall on a day off goes out on the working day before: a working day carries its own
+    reminders and those of the days off that follow it. A day off carries none.
+    """
+    if not is_working_day(day):
+        return []
+    days = [day]
+    following = day + ONE_DAY
+    while not is_working_day(following):
+        days.append(following)
+        following += ONE_DAY
+    return days
+
+
+def days_held_over_to(day: datetime.date) -> list[datetime.date]:
+    """The calendar days whose late notices go out on `day`.
+
+    A notice that something is late cannot go out before it is late, so an overdue notice that would fall on a day
+    off waits for the next working day: a working day carries its own and those of the days off before it.
+    """
+    if not is_working_day(day):
+        return []
+    days = [day]
+    previous = day - ONE_DAY
+    while not is_working_day(previous):
+        days.append(previous)
+        previous -= ONE_DAY
+    return days
+
+
+def first_working_day_of_week(day: datetime.date) -> datetime.date | None:
+    """The working day of `day`'s week (Monday to Friday) on which the weekly summary goes out, if there is one."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    for offset in range(5):
+        candidate = monday + datetime.timedelta(days=offset)
+        if is_working_day(candidate):
+            return candidate
+    return None
+
+
+# --- The rules the office edits ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The reminder policy as plain values (ReminderPolicy holds them in the database; the defaults are DESIGN.md's)."""
+
+    lead_days_before: tuple[int, ...] = (7, 3, 1, 0)
+    coordinating_days_before: tuple[int, ...] = (7,)
+    overdue_repeat_days: int = 7
+    escalation_after_days: int = 14
+    report_due_day: int = 15
+    report_reminder_days: int = 7
+    send_time: datetime.time = datetime.time(7, 0)
+
+    @classmethod
+    def from_policy(cls, policy: ReminderPolicy) -> Rules:
+        return cls(
+            lead_days_before=parse_day_offsets(policy.lead_days_before),
+            coordinating_days_before=parse_day_offsets(policy.coordinating_days_before),
+            overdue_repeat_days=max(1, policy.overdue_repeat_days),
+            escalation_after_days=policy.escalation_after_days,
+            report_due_day=policy.report_due_day,
+            report_reminder_days=policy.report_reminder_days,
+            send_time=policy.send_time,
+        )
+
+
+def current_rules() -> Rules:
+    return Rules.from_policy(ReminderPolicy.load())
+
+
+# --- The core: which reminders a task gets on a day -------------------------------------------------------
+
+
+class Audience(enum.StrEnum):
+    LEAD = "lead"
+    COORDINATING = "coordinating"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str
+    audience: Audience
+    # The calendar day the rule names (T-7, T+1, ...), before moving to a working day.
+    nominal_day: datetime.date
+    # For report cycles: the period (first day, last day) the report is for.
+    period: tuple[datetime.date, datetime.date] | None = None
+
+
+def deadline_reminders(deadline: datetime.date, day: datetime.date, rules: Rules = Rules()) -> list[Reminder]:
+    """What a task with this deadline gets on `day`: before (lead and coordinating units), on, and after it."""
+    found = []
+    for nominal in days_brought_forward_to(day):
+        before = (deadline - nominal).days
+        kind = Kind.DEADLINE_TODAY if before == 0 else Kind.BEFORE_DEADLINE
+        if before in rules.lead_days_before:
+            found.append(Reminder(kind, Audience.LEAD, nominal))
+        if before in rules.coordinating_days_before:
+            found.append(Reminder(kind, Audience.COORDINATING, nominal))
+    for nominal in days_held_over_to(day):
+        late = (nominal - deadline).days
+        if late >= 1 and (late - 1) % rules.overdue_repeat_days == 0:
+            found.append(Reminder(Kind.OVERDUE, Audience.LEAD, nominal))
+    return found
+
+
+def days_overdue(deadline: datetime.date, day: datetime.date) -> int:
+    return max(0, (day - deadline).days)
+
+
+def is_escalated(deadline: datetime.date, day: datetime.date, rules: Rules = Rules()) -> bool:
+    """Past the threshold (14 days by default) the task goes into the office's weekly escalation."""
+    return days_overdue(deadline, day) > rules.escalation_after_days
+
+
+CYCLE_MONTHS = {
+    Task.ReportCycle.MONTHLY: 1,
+    Task.ReportCycle.QUARTERLY: 3,
+    Task.ReportCycle.HALF_YEARLY: 6,
+    Task.ReportCycle.YEARLY: 12,
+}
+
+
+def report_period(cycle: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The reporting period containing `day`: a calendar month, quarter, half-year or year."""
+    months = CYCLE_MONTHS[cycle]
+    first_month = (day.month - 1) // months * months + 1
+    start = datetime.date(day.year, first_month, 1)
+    last_month = first_month + months - 1
+    following = datetime.date(day.year + 1, 1, 1) if last_month == 12 else datetime.date(day.year, last_month + 1, 1)
+    return start, following - ONE_DAY
+
+
+def report_due_date(cycle: str, period: tuple[datetime.date, datetime.date], rules: Rules = Rules()) -> datetime.date:
+    """A period's report falls due on the report day (the 15th) of the period's last month."""
+    end = period[1]
+    return datetime.date(end.year, end.month, rules.report_due_day)
+
+
+def report_cycle_reminders(
+    cycle: str, day: datetime.date, rules: Rules = Rules(), *, created_on: datetime.date | None = None
+) -> list[Reminder]:
+    """What an ongoing task reporting on `cycle` gets on `day`.
+
+    A reminder `report_reminder_days` before each report falls due (brought forward to a working day), and a
+    notice on the first day after a period closed (held over to a working day) — both only "if no report": the
+    caller drops those for periods in which the unit already reported.
+    """
+    found = []
+    for nominal in days_brought_forward_to(day):
+        falls_due = nominal + datetime.timedelta(days=rules.report_reminder_days)
+        period = report_period(cycle, falls_due)
+        if falls_due == report_due_date(cycle, period, rules):
+            found.append(Reminder(Kind.REPORT_DUE, Audience.LEAD, nominal, period))
+    for nominal in days_held_over_to(day):
+        period = report_period(cycle, nominal - ONE_DAY)
+        # The task must have existed when that period's report fell due.
+        if period[1] == nominal - ONE_DAY and (created_on is None or created_on <= report_due_date(cycle, period, rules)):
+            found.append(Reminder(Kind.REPORT_MISSING, Audience.LEAD, nominal, period))
+    return found
+
+
+def reminders_on(
+    day: datetime.date, *, deadline: datetime.date | None, report_cycle: str, created_on: datetime.date,
+    rules: Rules = Rules(),
+) -> list[Reminder]:
+    """Every reminder one task gets on `day` (none for a rule day before the task was given)."""
+    if deadline is not None:
+        found = deadline_reminders(deadline, day, rules)
+    elif report_cycle in CYCLE_MONTHS:
+        found = report_cycle_reminders(report_cycle, day, rules, created_on=created_on)
+    else:
+        found = []
+    return [reminder for reminder in found if reminder.nominal_day >= created_on]
+
+
+def days_to_sweep(last_swept_on: datetime.date | None, day: datetime.date) -> list[datetime.date]:
+    """The days a sweep for `day` covers: `day`, and the days missed since the last sweep (at most a week back)."""
+    if last_swept_on is None or last_swept_on >= day:
+        return [day]
+    start = max(last_swept_on + ONE_DAY, day - datetime.timedelta(days=CATCH_UP_DAYS - 1))
+    return [start + datetime.timedelta(days=n) for n in range((day - start).days + 1)]
+
+
+# --- The layer: ledger rows from the database -------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    day: datetime.date
+    working_day: bool
+    days: list[datetime.date] = field(default_factory=list)
+    reminders_written: int = 0
+    emails_planned: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _TaskFacts:
+    pk: int
+    deadline: datetime.date | None
+    report_cycle: str
+    created_on: datetime.date
+
+
+def _open_tasks() -> list[_TaskFacts]:
+    rows = (
+        Task.objects.filter(status__in=REMINDED_STATUSES)
+        .filter(Q(deadline__isnull=False) | ~Q(report_cycle=""))
+        .values_list("pk", "deadline", "report_cycle", "created_at")
+    )
+    return [
+        _TaskFacts(pk, deadline, cycle or "", timezone.localtime(created).date())
+        for pk, deadline, cycle, created in rows.iterator(chunk_size=2000)
+    ]
+
+
+def _reported(task_ids: Iterable[int], period: tuple[datetime.date, datetime.date]) -> set[int]:
+    """The tasks among these with a progress report (not a contribution) dated inside the period."""
+    return set(
+        ProgressReport.objects.filter(
+            task_id__in=list(task_ids), kind=ProgressReport.Kind.REPORT, created_at__date__range=period
+        ).values_list("task_id", flat=True)
+    )
+
+
+@dataclass
+class _Audiences:
+    """Who hears about each task: members and mailboxes of its lead and coordinating units (three queries)."""
+
+    units: dict[tuple[int, Audience], list[int]] = field(default_factory=lambda: defaultdict(list))
+    members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    mailboxes: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, task_ids: Iterable[int]) -> _Audiences:
+        audiences = cls()
+        rows = Assignment.objects.filter(task_id__in=list(task_ids), unit__active=True).values_list(
+            "task_id", "unit_id", "role"
+        )
+        for task_id, unit_id, role in rows:
+            audience = Audience.LEAD if role == Assignment.Role.LEAD else Audience.COORDINATING
+            audiences.units[task_id, audience].append(unit_id)
+        unit_ids = {unit_id for ids in audiences.units.values() for unit_id in ids}
+        for unit_id, user_id in Membership.objects.filter(unit_id__in=unit_ids, user__is_active=True).values_list(
+            "unit_id", "user_id"
+        ):
+            audiences.members[unit_id].append(user_id)
+        audiences.mailboxes = set(Unit.objects.filter(pk__in=unit_ids).exclude(email="").values_list("pk", flat=True))
+        return audiences
+
+    def rows(self, task_id: int, reminder: Reminder, day: datetime.date) -> list[Notification]:
+        rows = []
+        for unit_id in self.units.get((task_id, reminder.audience), ()):
+            rows += [
+                Notification(task_id=task_id, recipient_id=user_id, kind=reminder.kind, due_on=day)
+                for user_id in self.members.get(unit_id, ())
+            ]
+            if unit_id in self.mailboxes:
+                rows.append(Notification(task_id=task_id, recipient_unit_id=unit_id, kind=reminder.kind, due_on=day))
+        return rows
+
+
+def write_reminders(day: datetime.date, rules: Rules) -> int:
+    """Write the ledger rows for the reminders going out on `day`; returns how many rows are new."""
+    due: list[tuple[int, Reminder]] = []
+    for task in _open_tasks():
+        for reminder in reminders_on(
+            day, deadline=task.deadline, report_cycle=task.report_cycle, created_on=task.created_on, rules=rules
+        ):
+            due.append((task.pk, reminder))
+    # Report reminders only for periods the unit has not reported on yet.
+    by_period = defaultdict(set)
+    for task_id, reminder in due:
+        if reminder.period:
+            by_period[reminder.period].add(task_id)
+    reported = {period: _reported(task_ids, period) for period, task_ids in by_period.items()}
+    due = [(task_id, r) for task_id, r in due if not (r.period and task_id in reported[r.period])]
+    if not due:
+        return 0
+    audiences = _Audiences.of({task_id for task_id, _reminder in due})
+    rows = [row for task_id, reminder in due for row in audiences.rows(task_id, reminder, day)]
+    before = Notification.objects.filter(due_on=day, kind__in=REMINDER_KINDS).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return Notification.objects.filter(due_on=day, kind__in=REMINDER_KINDS).count() - before
+
+
+def sweep(day: datetime.date | None = None, *, hand_over: bool = True) -> SweepResult:
+    """The daily run: write the reminders due on `day` (and on days missed since the last sweep), then plan the
+    day's digests. Safe to run twice, or twice at once: the ledger's unique constraints make the second a no-op.
+
+    With `hand_over` the planned emails go to the workers once the transaction commits (`send_reminders --sync`
+    sends them itself).
+    """
+    from . import mail
+
+    day = day or local_today()
+    policy = ReminderPolicy.load()
+    rules = Rules.from_policy(policy)
+    result = SweepResult(day=day, working_day=is_working_day(day), days=days_to_sweep(policy.last_swept_on, day))
+    with transaction.atomic():
+        for swept in result.days:
+            result.reminders_written += write_reminders(swept, rules)
+        ReminderPolicy.objects.filter(pk=policy.pk).filter(
+            Q(last_swept_on__isnull=True) | Q(last_swept_on__lt=day)
+        ).update(last_swept_on=day)
+        if result.working_day:
+            result.emails_planned = plan_digests(day)
+        if hand_over:
+            transaction.on_commit(lambda: mail.enqueue(result.emails_planned))
+    logger.info(
+        "Reminder sweep for %s: %d new ledger rows, %d emails planned", day, result.reminders_written,
+        len(result.emails_planned),
+    )
+    return result
+
+
+def events_may_go_out(now: datetime.datetime | None = None) -> datetime.date | None:
+    """The day whose digest a notice written now may join: today, on a working day from the send time on."""
+    local = timezone.localtime(now or timezone.now())
+    if is_working_day(local.date()) and local.time() >= ReminderPolicy.load().send_time:
+        return local.date()
+    return None
+
+
+# --- Planning emails --------------------------------------------------------------------------------------
+
+
+def _skip_undeliverable(pending) -> None:
+    """Rows nobody can or wants to receive by email are marked skipped (the bell still shows them)."""
+    now = timezone.now()
+    no_address = Q(recipient__isnull=False) & (Q(recipient__email="") | Q(recipient__is_active=False))
+    no_mailbox = Q(recipient_unit__isnull=False) & (Q(recipient_unit__email="") | Q(recipient_unit__active=False))
+    opted_out = Q(
+        recipient__notification_preference__email_digest=False
+    ) & ~Q(kind__in=MANDATORY_KINDS)
+    pending.filter(no_address | no_mailbox | opted_out).update(status=Notification.Status.SKIPPED, sent_at=now)
+
+
+def message_id_for(*, kind: str, day: datetime.date, user_id: int | None = None, unit_id: int | None = None) -> str:
+    """The same (recipient, day, kind) always gives the same Message-ID, so duplicates can be counted."""
+    domain = urlparse(settings.SITE_URL).hostname or "portal.invalid"
+    who = f"user{user_id}" if user_id else f"unit{unit_id}"
+    return f"<{kind}.{day:%Y%m%d}.{who}@{domain}>"
+
+
+def _email_for(*, kind: str, day: datetime.date, user=None, unit=None) -> OutgoingEmail:
+    lookup = {"recipient": user} if user is not None else {"recipient_unit": unit}
+    email, _created = OutgoingEmail.objects.get_or_create(
+        kind=kind, day=day, **lookup,
+        defaults={
+            "to_address": (user or unit).email,
+            "message_id": message_id_for(
+                kind=kind, day=day, user_id=getattr(user, "pk", None), unit_id=getattr(unit, "pk", None)
+            ),
+        },
+    )
+    return email
+
+
+def _attach(email: OutgoingEmail, rows) -> int:
+    """Put these pending rows into `email`, unless a worker already took it (then they wait for the next one).
+
+    The row lock (PostgreSQL; on SQLite the write transaction) orders this against the sender's claim, so a row is
+    never added to a message that is already being sent.
+    """
+    locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+    if locked.status != OutgoingEmail.Status.PENDING:
+        return 0
+    return rows.update(email=locked)
+
+
+def plan_digests(day: datetime.date) -> list[int]:
+    """Gather every pending notice due by `day` that no email carries yet into its recipient's digest for `day`.
+
+    One digest per person (and per unit mailbox) per day. Must run inside a transaction. Returns the ids of the
+    digests that received rows.
+    """
+    pending = Notification.objects.filter(
+        status=Notification.Status.PENDING, email__isnull=True, due_on__lte=day
+    ).exclude(kind=Kind.ESCALATION)
+    _skip_undeliverable(pending)
+    planned = []
+    users = User.objects.filter(pk__in=pending.filter(recipient__isnull=False).values("recipient_id"))
+    for user in users.order_by("pk"):
+        email = _email_for(kind=OutgoingEmail.Kind.DIGEST, day=day, user=user)
+        if _attach(email, pending.filter(recipient=user)):
+            planned.append(email.pk)
+    units = Unit.objects.filter(pk__in=pending.filter(recipient_unit__isnull=False).values("recipient_unit_id"))
+    for unit in units.order_by("pk"):
+        email = _email_for(kind=OutgoingEmail.Kind.DIGEST, day=day, unit=unit)
+        if _attach(email, pending.filter(recipient_unit=unit)):
+            planned.append(email.pk)
+    return planned
+
+
+def plan_events(now: datetime.datetime | None = None) -> list[int]:
+    """Notices written during the day (assignment, decisions, a returned task) join the recipient's digest of the
+    day when it has not gone yet; otherwise they wait for the next working morning (the bell shows them at once)."""
+    day = events_may_go_out(now)
+    if day is None:
+        return []
+    with transaction.atomic():
+        return plan_digests(day)
+
+
+# --- The weekly summary -----------------------------------------------------------------------------------
+
+
+def summary_recipients():
+    """The office and the standing committee."""
+    return User.objects.filter(
+        is_active=True, groups__name__in=[roles.OFFICE_GROUP, roles.STANDING_GROUP]
+    ).distinct()
+
+
+def escalated_tasks(day: datetime.date, rules: Rules):
+    """Open tasks more than `escalation_after_days` overdue on `day`."""
+    return Task.objects.filter(
+        status__in=Task.OPEN_STATUSES,
+        deadline__lt=day - datetime.timedelta(days=rules.escalation_after_days),
+    )
+
+
+def weekly_summary(day: datetime.date | None = None) -> list[int]:
+    """On the first working day of the week: escalation rows for the office, one summary email each for the office
+    and the standing committee. Returns the ids of the planned emails (none on other days)."""
+    from . import mail
+
+    day = day or local_today()
+    if first_working_day_of_week(day) != day:
+        return []
+    rules = current_rules()
+    office = list(User.objects.filter(is_active=True, groups__name=roles.OFFICE_GROUP).distinct())
+    with transaction.atomic():
+        rows = [
+            Notification(task_id=task_id, recipient=user, kind=Kind.ESCALATION, due_on=day)
+            for task_id in escalated_tasks(day, rules).values_list("pk", flat=True)
+            for user in office
+        ]
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        escalations = Notification.objects.filter(
+            kind=Kind.ESCALATION, status=Notification.Status.PENDING, email__isnull=True, due_on__lte=day
+        )
+        planned = []
+        for user in summary_recipients().exclude(email="").order_by("pk"):
+            email = _email_for(kind=OutgoingEmail.Kind.WEEKLY, day=day, user=user)
+            _attach(email, escalations.filter(recipient=user))
+            if email.status == OutgoingEmail.Status.PENDING:
+                planned.append(email.pk)
+        escalations.filter(recipient__email="").update(status=Notification.Status.SKIPPED)
+        transaction.on_commit(lambda: mail.enqueue(planned))
+    return planned
+
+
+# --- Settings the office edits ----------------------------------------------------------------------------
+
+DAILY_SWEEP_TASK = "portal.daily_sweep"
+
+
+def sync_beat_schedule(policy: ReminderPolicy) -> None:
+    """Move the daily sweep's crontab (django-celery-beat) to the policy's send time, so the two never disagree."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    for periodic in PeriodicTask.objects.filter(task=DAILY_SWEEP_TASK).select_related("crontab"):
+        current = periodic.crontab
+        if current is None:
+            continue
+        crontab, _created = CrontabSchedule.objects.get_or_create(
+            minute=str(policy.send_time.minute), hour=str(policy.send_time.hour), day_of_week=current.day_of_week,
+            day_of_month=current.day_of_month, month_of_year=current.month_of_year, timezone=current.timezone,
+        )
+        if crontab.pk != current.pk:
+            periodic.crontab = crontab
+            periodic.save(update_fields=["crontab"])
