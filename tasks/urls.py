@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_actions
+from . import views, views_actions, views_notifications
 
 app_name = "tasks"
 
@@ -21,4 +21,13 @@ urlpatterns = [
     path("tasks/<int:pk>/change-lead/", views_actions.change_lead, name="change_lead"),
     path("tasks/<int:pk>/cancel/", views_actions.cancel, name="cancel"),
     path("tasks/<int:pk>/edit/", views_actions.edit, name="edit"),
+    # Notifications and the office's outbox (tasks/views_notifications.py).
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views_notifications.notification_open, name="notification_open"),
+    path("notifications/read/", views_notifications.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/preferences/", views_notifications.notification_preferences,
+         name="notification_preferences"),
+    path("outbox/", views_notifications.outbox, name="outbox"),
+    path("outbox/<int:pk>/", views_notifications.outbox_detail, name="outbox_detail"),
+    path("outbox/<int:pk>/resend/", views_notifications.outbox_resend, name="outbox_resend"),
 ]
