@@ -40,6 +40,7 @@ _STOP_WORD = re.compile(
     r"xem xét|giải quyết|sắp xếp|kiện toàn|củng cố|dự thảo|lập|thẩm định|cập nhật|tiếp thu|được|đã|sẽ|đang|"
     r"thống nhất|bố trí|xử lý|tạo điều kiện|vận động|chuẩn bị|nắm|theo|trong|tại|về|để|giao|đề nghị|yêu cầu|có|"
     r"là|với|cho|của|đối với|từ|đến|khi|nhằm|gắn|trên|ưu tiên|phấn đấu|duy trì|đổi mới|cùng)(?!\w)")
+_LEVEL_AHEAD = re.compile(r"(?:[^\s,;.:()]+\s+){1,3}(?:tỉnh|huyện|thành phố|thị xã)(?!\w)")
 _PUNCT_STOP = re.compile(r"[,;:.()\n\"“”!?]")
 
 
@@ -83,7 +84,8 @@ class Reader:
             if q >= end or _PUNCT_STOP.match(self.f, q):
                 stop = p
                 break
-            if words and _STOP_WORD.match(self.f, q) and not self.text[q].isupper():
+            if words and _STOP_WORD.match(self.f, q) and not self.text[q].isupper() \
+                    and not _LEVEL_AHEAD.match(self.f, q):
                 stop = p
                 break
             if self.f.startswith("và ", q) and not self.text[q + 3:q + 4].isupper():

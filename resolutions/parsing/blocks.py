@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .labels import read_label
-from .text import clean
+from .text import clean, is_upper_line
 
 
 @dataclass
@@ -57,11 +57,16 @@ def reflow(lines: list[str], indents: list[float] | None = None, gaps: list[bool
         new = prev is None
         if not new:
             p = lines[prev]
-            if gaps and gaps[i]:
+            first = ln[:1]
+            if read_label(ln).style:
+                new = True
+            elif first.islower() and not is_upper_line(p):
+                new = False  # a Vietnamese paragraph never opens in lower case
+            elif first.isdigit() and not _TERMINAL.search(p):
+                new = False  # "... cuối năm" / "2022"
+            elif gaps and gaps[i]:
                 new = True
             elif use_indent and indents[i] > 0:
-                new = True
-            elif read_label(ln).style:
                 new = True
             elif len(p) < 0.7 * width and not ln[:1].islower():
                 new = True

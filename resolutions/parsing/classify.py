@@ -109,10 +109,21 @@ _SUGGESTER = re.compile(r"(?:đồng chí|đ/c|các đồng chí|đại biểu|c
                         r"có ý kiến|thành viên)(?!\w)")
 _SUGGEST_VERB = re.compile(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|trình bày|phản ánh|báo cáo)(?!\w)")
 _PROMISE = re.compile(r"(?:tôi|chúng tôi|thường trực tỉnh ủy|ban thường vụ tỉnh ủy|tỉnh ủy|thường trực|"
-                      r"ban chấp hành đảng bộ tỉnh)\s+(?:\w+\s+){0,3}?(?:sẽ|cam kết|xin hứa|hứa)(?!\w)")
+                      r"ban chấp hành đảng bộ tỉnh)\s+(?:[\w,]+\s+){0,4}?(?:sẽ|cam kết|xin hứa|hứa)(?!\w)")
 _APPROVAL = re.compile(r"(?:ban thường vụ tỉnh ủy|thường trực tỉnh ủy|ban chấp hành đảng bộ tỉnh|tỉnh ủy|hội nghị)\s+"
                        r"(?:cơ bản\s+)?(?:thống nhất|đồng ý|ghi nhận|đánh giá cao|biểu dương|hoan nghênh|"
                        r"nhất trí|thông qua)(?!\w)")
+
+
+SELF_REFERENCE = re.compile(r"(?:chỉ thị|nghị quyết|kết luận|quy định|kế hoạch|thông báo|văn bản|quyết định|"
+                             r"chương trình|hướng dẫn)\s+này\s+(?:được|có hiệu lực|phổ biến|thay thế)")
+
+
+def closes_item(folded: str) -> bool:
+    """A paragraph in which the issuer speaks of itself or of the document: never more of the item above it."""
+    head = folded[:300].lstrip()
+    return bool(SELF_REFERENCE.match(head) or _PROMISE.match(head)
+                or (_APPROVAL.match(head) and not _TRIGGER_WORD.search(folded)))
 
 
 def content_category(folded: str, subject_end: int, subject_kind: str, neutral: bool, preamble: bool = False,
@@ -132,6 +143,8 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
         return False, "suggestion"
     if _APPROVAL.match(head) and not _TRIGGER_WORD.search(folded):
         return False, "approval"
+    if SELF_REFERENCE.match(head):
+        return False, "information"
     ends_intro = folded.rstrip().endswith(":") and len(folded) < 400
     if ends_intro and not _TRIGGER_WORD.search(folded) and not has_lead:
         return False, "intro"
@@ -149,6 +162,8 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
         return True, ""
     if _MODAL.search(first) and past == 0:
         return True, ""
+    if head.startswith("nguyên nhân"):
+        return False, "causes"
     if preamble:
         return False, "meeting" if _NARRATIVE_START.search(head[:80]) else "information"
     if re.search(r"hạn chế|tồn tại|yếu kém|chưa|bất cập|khó khăn", first):

@@ -58,6 +58,8 @@ class Node:
     intro_category: str = C.NEUTRAL
     period: DateHit | None = None
     assignment: Assignment | None = None
+    intro_period: DateHit | None = None
+    intro_assignment: Assignment | None = None
     component: str = ""
 
     @property
@@ -158,8 +160,13 @@ class _Parser:
             cat = C.intro_category(intro.text)
             if cat != C.NEUTRAL:
                 node.intro_category = cat
-            if node.period is None:
-                node.period = self.period_of(intro.text)
+            if node.intro_period is None:
+                node.intro_period = self.period_of(intro.text)
+            if node.intro_assignment is None:
+                # "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, chính quyền ... thực hiện tốt các nhiệm vụ sau:"
+                a = read_assignment(self.d, intro.text, self.fold(intro.text))
+                if a.found and re.search(r"(?<!\w)(?:giao|đề nghị|yêu cầu|phân công)\s", self.fold(intro.text)):
+                    node.intro_assignment = a
         for child in node.children:
             self.prepare(child)
 
@@ -176,16 +183,17 @@ class _Parser:
         direct = self_intro
         barrier = False
         while n is not None:
+            intro_reaches = direct or (not barrier and n is not node)
             if category == C.NEUTRAL:
                 if n.category != C.NEUTRAL:
                     category, reason = n.category, n.reason
-                elif n.intro_category != C.NEUTRAL and (direct or (not barrier and n is not node)):
+                elif n.intro_category != C.NEUTRAL and intro_reaches:
                     category = n.intro_category
                     reason = "results" if category == C.ASSESSMENT else ""
-            if period is None and n.period is not None:
-                period = n.period
-            if assignment is None and n.assignment is not None:
-                assignment = n.assignment
+            if period is None:
+                period = n.period or (n.intro_period if intro_reaches else None)
+            if assignment is None:
+                assignment = n.assignment or (n.intro_assignment if intro_reaches else None)
             barrier = barrier or n.barrier
             direct = False
             n = n.parent
@@ -213,19 +221,29 @@ class _Parser:
     def item(self, node: Node, container: bool = False):
         e = node.entry
         category, reason, period, inherited = self.context(node.parent, include_self=True)
-        paras = [e.body] + ([] if container else [c.text for c in node.content if c.kind == "para" and not c.mode])
         section = self.section(node.parent)
+        paras = [e.body]
+        tail: list[Entry] = []
+        for c in [] if container else node.content:
+            if c.kind != "para" or c.mode:
+                continue
+            if tail or C.closes_item(self.fold(c.text)):
+                # "Chỉ thị này được phổ biến đến chi bộ", "Thường trực Tỉnh ủy ghi nhận và sẽ ...": the issuer
+                # speaking again after a list, not more of its last item
+                tail.append(c)
+            else:
+                paras.append(c.text)
         text = "\n\n".join(p for p in paras if p)
-        self.skip_marked(node.content if not container else [], section)
-        if not text:
-            return
-        if category in (C.ASSESSMENT, C.PURPOSE, C.SUGGESTION):
+        if text and category in (C.ASSESSMENT, C.PURPOSE, C.SUGGESTION):
             self.skip(section, e.label.label, text, reason or category)
-            return
-        self.consider(section, e.label.label, paras, category == C.NEUTRAL, False, period, inherited)
-        for c in ([] if container else node.content):
+        elif text:
+            self.consider(section, e.label.label, paras, category == C.NEUTRAL, False, period, inherited)
+        for c in [] if container else node.content:
             if c.kind == "table":
                 self.table(c, node, section)
+        for c in tail:
+            self.consider(section, "", [c.text], True, False, None, None)
+        self.skip_marked([] if container else node.content, section)
 
     def skip_marked(self, entries: list[Entry], section: str):
         for c in entries:
@@ -295,14 +313,14 @@ class _Parser:
         d = ParsedDirective(section=section, label=label, text=text, paragraphs=n_paras)
         self.fill_parties(d, a, text)
         own = own_deadline or deadline_of(hits)
+        strength, marker = ongoing_marker(deadline_cell) if deadline_cell else ("", "")
+        if not strength:
+            strength, marker = ongoing_marker(text, folded)
         if own is not None:
             d.deadline, d.deadline_text = own.date, own.text
-        elif period is not None:
+        elif period is not None and strength != "strong":
             d.deadline, d.deadline_text = period.date, f"{period.text} (heading)"
         else:
-            strength, marker = ongoing_marker(deadline_cell) if deadline_cell else ("", "")
-            if not strength:
-                strength, marker = ongoing_marker(text, folded)
             if strength == "strong":
                 d.ongoing, d.deadline_text = True, marker
             elif is_one_off(folded):
@@ -360,8 +378,8 @@ class _Parser:
                 continue
             heading = section_row(row, t)
             if heading is not None:
-                sub = re.split(r"[.\s]", heading.strip(), maxsplit=1)[0] if re.match(r"[IVX]+[.\s]", heading) \
-                    else heading.strip()
+                label_cell = cell(row, t, "label").rstrip(".")
+                sub = label_cell or heading.strip()
                 continue
             content = cell(row, t, "content")
             if not content:

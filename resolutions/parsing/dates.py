@@ -20,7 +20,7 @@ _DOCS = (r"nghị quyết|kết luận|chỉ thị|quy định|thông báo|kế 
 
 PATTERNS = [
     ("dmy_words", re.compile(_PRE + r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*(?:năm|/|-)\s*" + _YEAR + r")?(?!\d)")),
-    ("dmy", re.compile(_PRE + r"(?:ngày\s+)?(?P<d>\d{1,2})\s*(?P<s>[/.-])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.])")),
+    ("dmy", re.compile(_PRE + r"(?:ngày\s+)?(?P<d>\d{1,2})\s*(?P<s>[/.-])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<y>(?:19|20)\d\d|\d\d)(?!\d)(?![/.]\d)")),
     ("festival", re.compile(r"(?P<pre>dịp)\s+(?:(?:lễ|kỷ niệm|các ngày lễ|ngày lễ)\s+)?(?P<list>\d{1,2}\s*/\s*\d{1,2}(?:\s*(?:,|và|-)\s*\d{1,2}\s*/\s*\d{1,2})*)(?!\s*/?\d)")),
     ("dm", re.compile(r"(?P<pre>trước ngày|trước|chậm nhất(?: là)?(?: ngày)?|đến ngày|hạn chót|xong trước|ngày)\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?!\s*[/.]\s*\d)(?!\d)")),
     ("half", re.compile(r"(?P<n>6|sáu|9|chín)\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s*(?:/|-|năm)?\s*" + _YEAR + r")?(?!\d)")),

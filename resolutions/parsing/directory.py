@@ -80,7 +80,7 @@ _ABBREVIATIONS = [
     ("Mặt trận Tổ quốc", "MTTQ"), ("Ban Thường vụ", "BTV"), ("Ban Chấp hành", "BCH"), ("thành phố", "TP"),
     ("thị xã", "TX"), ("Ủy ban Kiểm tra", "UBKT"), ("Ban cán sự đảng", "BCS đảng"),
 ]
-_LEADERSHIP_PREFIXES = ["Ban Thường vụ", "BTV", "Thường trực", "Ban Chấp hành", "Lãnh đạo", "Ban lãnh đạo"]
+_LEADERSHIP_PREFIXES = ["Ban Thường vụ", "BTV", "Thường trực", "Ban Chấp hành"]
 # A name written without its trailing "tỉnh" must not swallow a lower level: "UBND huyện X" is not "UBND tỉnh".
 _LOWER_LEVEL = re.compile(r"\s+(?:các\s+)?(?:huyện|thị xã|thành phố|tp\b|tx\b|xã|phường|thị trấn|quận|"
                           r"cấp huyện|cấp xã|cấp cơ sở|cơ sở|trung ương)(?!\w)")

@@ -186,6 +186,9 @@ def read_signer(texts: list[str]) -> str:
     return ""
 
 
+_GREETING_START = re.compile(r"\s*(?:[-–•+]\s*)?(?:kính thưa|thưa|kính gửi|các đồng chí|đồng chí|toàn thể)(?!\w)")
+
+
 def speech_info(texts: list[str]) -> tuple[str, str, str]:
     """(kind, title, issuer) of a speech: 'Kính thưa ...' at the top, 'bế mạc' or 'kết thúc Hội nghị' near it."""
     head = [fold(t) for t in texts[:8]]
@@ -199,11 +202,17 @@ def speech_info(texts: list[str]) -> tuple[str, str, str]:
     else:
         kind = "Phát biểu"
     title = ""
-    for t in texts[:8]:
-        m = re.search(r"hội nghị[^.;:!?]{0,200}", fold(t))
-        if m:
-            title = t[m.start():m.end()].strip()
-            title = title[:1].upper() + title[1:]
+    for pattern in (r"hội nghị[^.;:!?]{0,120}?lần thứ[^.;:!?]{0,200}", r"hội nghị[^.;:!?]{0,200}"):
+        for t in texts[:8]:
+            f = fold(t)
+            if _GREETING_START.match(f):
+                continue
+            m = re.search(pattern, f)
+            if m:
+                title = t[m.start():m.end()].strip()
+                title = title[:1].upper() + title[1:]
+                break
+        if title:
             break
     issuer = ""
     for t in texts:

@@ -188,48 +188,47 @@ def _page_furniture(text: str) -> bool:
 
 
 def _pdf_page_lines(page) -> list[tuple[str, float, bool]]:
-    """The page's lines with their first-line indent (points beyond the left margin) and a gap above them.
+    """The page's lines with their indent (points right of the left margin) and whether a gap stands above.
 
-    Positions come from pypdf's text visitor; where it gives none, the plain extraction is used as it is.
+    pypdf's plain extraction gives good text in reading order; its text visitor, called for exactly the pieces
+    that make up that text, tells where each line starts. Two pieces far apart on one line (the recipients
+    column and the signer's name) are two lines.
     """
-    frags: list[tuple[float, float, str]] = []
+    lines: list[list] = [["", None, None, 0.0]]  # text, x, y, x where the last piece ends (estimated)
 
     def visit(text, cm, tm, font_dict, font_size):
         if not text:
             return
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        frags.append((x, y, text))
+        size = abs(font_size * (tm[0] or 1) * (cm[0] or 1)) or 10.0
+        for k, part in enumerate(text.split("\n")):
+            if k:
+                lines.append(["", None, None, 0.0])
+            if not part:
+                continue
+            line = lines[-1]
+            if line[1] is None or not line[0].strip():
+                line[1], line[2] = x, y
+            elif x - line[3] > 4 * size and abs((line[2] or y) - y) < size:
+                lines.append([part, x, y, x + 0.5 * size * len(part)])
+                continue
+            line[0] += part
+            line[3] = max(line[3], x + 0.5 * size * len(part))
 
     plain = page.extract_text(visitor_text=visit) or ""
-    plain = unicodedata.normalize("NFC", plain)
-    if not frags:
-        return [(ln, 0.0, False) for ln in plain.split("\n")]
-    rows: list[list] = []  # [y, [(x, text)]]
-    for x, y, text in frags:
-        for k, part in enumerate(text.split("\n")):
-            if not part.strip():
-                continue
-            for row in rows:
-                if abs(row[0] - y) < 2.5:
-                    row[1].append((x, part))
-                    break
-            else:
-                rows.append([y, [(x, part)]])
-    rows.sort(key=lambda r: -r[0])
-    if not rows:
-        return [(ln, 0.0, False) for ln in plain.split("\n")]
-    lefts = sorted(min(x for x, _ in r[1]) for r in rows)
-    margin = lefts[len(lefts) // 10] if lefts else 0
-    steps = sorted(rows[i][0] - rows[i + 1][0] for i in range(len(rows) - 1))
+    found = [(unicodedata.normalize("NFC", t), x, y) for t, x, y, _ in lines if t.strip() and x is not None]
+    if not found:
+        return [(unicodedata.normalize("NFC", ln), 0.0, False) for ln in plain.split("\n")]
+    body = sorted(x for t, x, _ in found if len(t.strip()) > 30) or sorted(x for _, x, _ in found)
+    margin = body[len(body) // 10]
+    steps = sorted(abs(found[i][2] - found[i + 1][2]) for i in range(len(found) - 1)
+                   if 0 < abs(found[i][2] - found[i + 1][2]) < 60)
     step = steps[len(steps) // 2] if steps else 0
     out = []
-    for i, (y, parts) in enumerate(rows):
-        parts.sort(key=lambda p: p[0])
-        text = clean(unicodedata.normalize("NFC", "".join(p for _, p in parts)))
-        left = parts[0][0]
-        gap = i > 0 and step > 0 and (rows[i - 1][0] - y) > 1.45 * step
-        out.append((text, max(0.0, left - margin - 6), gap))
+    for i, (text, x, y) in enumerate(found):
+        gap = i > 0 and step > 0 and abs(found[i - 1][2] - y) > 1.6 * step
+        out.append((clean(text), max(0.0, x - margin - 6), gap))
     return out
 
 

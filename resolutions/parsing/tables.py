@@ -57,11 +57,14 @@ def section_row(row: list[str], table: TaskTable) -> str | None:
     """A row that opens a group of tasks (merged across, or only a roman number and words): its heading words."""
     content = cell(row, table, "content")
     label = cell(row, table, "label")
-    others = [c.strip() for i, c in enumerate(row) if c.strip() and i not in (
-        table.columns.get("content"), table.columns.get("label"))]
     if not content and not label:
         return None
-    merged = len({c.strip() for c in row if c.strip()}) == 1
-    if merged or (not others and (re.fullmatch(r"[IVX]+\.?|[A-Z]\.?", label) or is_upper_line(content))):
-        return (label.rstrip(".") + " " if label and not merged else "") + (content or label)
+    # cells merged across repeat the same text; a task row has its own lead or deadline
+    others = [c.strip() for i, c in enumerate(row) if c.strip() and i != table.columns.get("label")
+              and c.strip() != content]
+    task_cells = [cell(row, table, r) for r in ("lead", "coord", "deadline") if r in table.columns]
+    merged = any(t == content for t in task_cells if t)
+    if merged or (not others and (re.fullmatch(r"[IVX]+\.?|[A-Z]\.?", label) or is_upper_line(content)
+                                  or (len(content) < 120 and not content.rstrip().endswith(".")))):
+        return (label.rstrip(".") + " " if label else "") + (content or label)
     return None

@@ -1,0 +1,60 @@
+"""The worked example and the hand-checked documents parse to exactly the directives a careful reader lists."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from resolutions.parsing import parse_file
+
+from tests.resolutions.parsing._expected import DOCUMENTS, differences, expectations, load
+
+REPO = Path(__file__).resolve().parents[3]
+SEED = REPO / "resolutions" / "demo" / "hau_giang_2022_04_closing_speech.txt"
+SEED_GOLDEN = REPO / "resolutions" / "demo" / "seed_directives.json"
+SCORER = REPO.parent / "shared" / "tools" / "score_directives.py"
+
+
+def test_the_closing_speech_gives_exactly_its_sixteen_directives():
+    output = parse_file(SEED, SEED.name).to_json()
+    assert differences(load(SEED_GOLDEN), output) == []
+
+
+def test_the_closing_speech_scores_perfectly_with_the_shared_scorer(tmp_path):
+    if not SCORER.exists():
+        pytest.skip("shared/tools is not beside this checkout")
+    out = tmp_path / "out.json"
+    out.write_text(json.dumps(parse_file(SEED, SEED.name).to_json(), ensure_ascii=False), encoding="utf-8")
+    score = json.loads(subprocess.run([sys.executable, str(SCORER), str(SEED_GOLDEN), str(out)],
+                                      capture_output=True, text=True, check=True).stdout)
+    assert score == {"expected": 16, "found": 16, "matched": 16, "deadline_ok": 16, "ongoing_ok": 16,
+                     "lead_ok": 16, "lead_total": 16, "coord_ok": 16, "coord_total": 16, "missed": [], "extra": []}
+
+
+def test_the_closing_speech_reports_every_skipped_item_with_a_vietnamese_reason():
+    result = parse_file(SEED, SEED.name)
+    skipped = {(s.section, s.label) for s in result.skipped}
+    # the results of quarter I and the shortcomings of II and IV are numbered like directives
+    assert {("I.1", "(1)"), ("I.1", "(6)"), ("II.Kết quả đạt được", "(3)"), ("II.Về hạn chế", "(1)"),
+            ("IV.1", "(3)"), ("IV.2", "(2)")} <= skipped
+    assert all(s.reason and s.reason[0].isupper() for s in result.skipped)
+    assert any("hạn chế" in s.reason for s in result.skipped)
+
+
+def test_the_one_off_directive_without_a_date_is_flagged_as_needing_one():
+    result = parse_file(SEED, SEED.name)
+    flagged = [d for d in result.directives if d.needs_deadline]
+    assert [(d.section, d.label) for d in flagged] == [("IV.3", "(4)")]
+
+
+@pytest.mark.parametrize("expected_file", expectations(), ids=lambda p: p.name.split(".")[0])
+def test_each_document_gives_the_directives_a_careful_reader_lists(expected_file):
+    expected = load(expected_file)
+    output = parse_file(DOCUMENTS / expected["document"], expected["document"]).to_json()
+    assert differences(expected, output) == []
+
+
+def test_there_are_at_least_eight_documents_of_other_shapes():
+    kinds = {p.name.split(".")[-1] for p in DOCUMENTS.iterdir() if p.suffix in (".txt", ".docx", ".pdf")}
+    assert len(expectations()) >= 8 and {"txt", "docx", "pdf"} <= kinds
