@@ -1,0 +1,215 @@
+"""The task list's filters, shared by /tasks/, the dashboard's links and /tasks/export.xlsx.
+
+Usage (the queryset must already be limited to what the person may see):
+
+    form = TaskFilterForm(request.GET, user=request.user)
+    form.is_valid()                      # a bad field is dropped, the others still apply
+    tasks = filter_tasks(visible_tasks(request.user), form.cleaned_data, user=request.user)
+
+Every filter is a GET parameter, so a filtered list is a link that can be bookmarked or sent:
+
+    q             words to find in the title, description and lead unit; without diacritics is fine
+    standing      one or more tasks.Standing values (standing=overdue&standing=due_soon)
+    status        one tasks.Task.Status value
+    document      a Resolution pk;  directive  a Directive pk
+    unit          a Unit pk;  role  "lead", "coordinating" or empty (any part in the task)
+    deadline_from, deadline_to    dd/mm/yyyy (or yyyy-mm-dd)
+    ongoing       "yes" (no deadline, periodic reports) or "no"
+    sort          one of SORTS (default: deadline, soonest first)
+    period_from, period_to    the dashboard's reporting period (see in_period); no control of the panel sets it
+    group         a UnitGroup pk: tasks whose lead unit is in the group (the dashboard's unit group)
+"""
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assignment, Standing, Task
+from .search import search_words
+from .selectors import scope_for, visible_resolutions, visible_units
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+# The order in which standings need attention: what is late first, what is finished last.
+STANDING_ORDER = [
+    Standing.OVERDUE, Standing.DUE_SOON, Standing.ON_TRACK, Standing.ONGOING,
+    Standing.DONE_LATE, Standing.DONE_ON_TIME, Standing.CANCELLED,
+]
+
+SORTS = {
+    "deadline": (_("Hạn xử lý (gần nhất trước)"), ["deadline_is_null", "deadline", "id"]),
+    "-deadline": (_("Hạn xử lý (xa nhất trước)"), ["deadline_is_null", "-deadline", "-id"]),
+    "standing": (_("Tình trạng (quá hạn trước)"), ["standing_rank", "deadline_is_null", "deadline", "id"]),
+    "title": (_("Tên nhiệm vụ (A–Z)"), ["title", "id"]),
+    "-created": (_("Ngày giao (mới nhất trước)"), ["-created_at", "-id"]),
+    "created": (_("Ngày giao (cũ nhất trước)"), ["created_at", "id"]),
+}
+DEFAULT_SORT = "deadline"
+
+ROLE_CHOICES = [
+    ("", _("Chủ trì hoặc phối hợp")),
+    (Assignment.Role.LEAD, _("Chủ trì")),
+    (Assignment.Role.COORDINATING, _("Phối hợp")),
+]
+ONGOING_CHOICES = [("", _("Tất cả")), ("yes", _("Thường xuyên")), ("no", _("Có hạn xử lý"))]
+
+
+class TaskFilterForm(forms.Form):
+    """The filters of the task list. Pass the user: the document and unit choices are limited to what they see."""
+
+    q = forms.CharField(
+        label=_("Tìm kiếm"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên nhiệm vụ, nội dung, đơn vị…")}),
+    )
+    standing = forms.MultipleChoiceField(
+        label=_("Tình trạng"), required=False, choices=Standing.choices, widget=forms.CheckboxSelectMultiple,
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + list(Task.Status.choices),
+    )
+    document = forms.ModelChoiceField(
+        label=_("Văn bản"), required=False, queryset=None, empty_label=_("Tất cả văn bản"),
+    )
+    directive = forms.IntegerField(label=_("Nội dung chỉ đạo"), required=False, min_value=1,
+                                   widget=forms.HiddenInput)
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=None,
+                                  empty_label=_("Tất cả đơn vị"))
+    role = forms.ChoiceField(label=_("Vai trò của đơn vị"), required=False, choices=ROLE_CHOICES)
+    deadline_from = forms.DateField(
+        label=_("Hạn từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                          "autocomplete": "off"}),
+    )
+    deadline_to = forms.DateField(
+        label=_("Hạn đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                          "autocomplete": "off"}),
+    )
+    ongoing = forms.ChoiceField(label=_("Loại nhiệm vụ"), required=False, choices=ONGOING_CHOICES)
+    # Set by the dashboard's links (tasks/dashboard.py), so that its figures and the list count the same tasks.
+    period_from = forms.DateField(label=_("Kỳ từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
+                                  widget=forms.HiddenInput)
+    period_to = forms.DateField(label=_("Kỳ đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
+                                widget=forms.HiddenInput)
+    group = forms.IntegerField(label=_("Nhóm đơn vị"), required=False, min_value=1, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"), required=False, choices=[(key, label) for key, (label, _order) in SORTS.items()],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["document"].queryset = visible_resolutions(user).order_by("-issued_on", "-id")
+        self.fields["unit"].queryset = visible_units(user).filter(active=True).order_by("order", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("deadline_from"), cleaned.get("deadline_to")
+        if start and end and start > end:
+            self.add_error("deadline_to", forms.ValidationError(
+                _("Ngày kết thúc phải sau ngày bắt đầu."), code="date_order"))
+        return cleaned
+
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the list (the search box and the sort do not count): shown on the toggle."""
+        data = getattr(self, "cleaned_data", {})
+        names = ("standing", "status", "document", "directive", "unit", "role", "deadline_from", "deadline_to",
+                 "ongoing", "period_from", "period_to", "group")
+        return sum(1 for name in names if data.get(name))
+
+
+def filter_tasks(queryset: QuerySet[Task], cleaned_data: dict, *, user=None) -> QuerySet[Task]:
+    """Apply the filters and the sort of a TaskFilterForm's cleaned_data to a queryset of visible tasks.
+
+    The queryset must come from tasks.selectors.visible_tasks (it carries the `standing` annotation and is
+    already limited to what the person may see: the filters only narrow it). Missing keys mean "no filter",
+    so a partly valid form still filters by what was valid. `user` is needed for one case only: `role`
+    without `unit` means "where my units have that role".
+    """
+    data = cleaned_data or {}
+    tasks = queryset
+
+    for word in search_words(data.get("q")):
+        # search_text is the accent-free key; the raw title is a fallback for rows written outside the services.
+        tasks = tasks.filter(Q(search_text__contains=word) | Q(title__icontains=word))
+
+    if data.get("standing"):
+        tasks = tasks.filter(standing__in=data["standing"])
+    if data.get("status"):
+        tasks = tasks.filter(status=data["status"])
+    if data.get("document"):
+        tasks = tasks.filter(directive__resolution=data["document"])
+    if data.get("directive"):
+        tasks = tasks.filter(directive_id=data["directive"])
+
+    unit, role = data.get("unit"), data.get("role")
+    unit_ids = None
+    if unit:
+        unit_ids = [unit.pk]
+    elif role and user is not None:
+        scope = scope_for(user)
+        if not scope.all_units:
+            unit_ids = list(scope.unit_ids)
+    if unit_ids is not None:
+        assignments = Assignment.objects.filter(task=OuterRef("pk"), unit_id__in=unit_ids)
+        if role:
+            assignments = assignments.filter(role=role)
+        tasks = tasks.filter(Exists(assignments))
+
+    if data.get("deadline_from"):
+        tasks = tasks.filter(deadline__gte=data["deadline_from"])
+    if data.get("deadline_to"):
+        tasks = tasks.filter(deadline__lte=data["deadline_to"])
+    if data.get("ongoing") == "yes":
+        tasks = tasks.filter(deadline__isnull=True)
+    elif data.get("ongoing") == "no":
+        tasks = tasks.filter(deadline__isnull=False)
+    if data.get("period_from") or data.get("period_to"):
+        tasks = tasks.filter(in_period(data.get("period_from"), data.get("period_to")))
+    if data.get("group"):
+        lead_in_group = Assignment.objects.filter(
+            task=OuterRef("pk"), role=Assignment.Role.LEAD, unit__groups=data["group"])
+        tasks = tasks.filter(Exists(lead_in_group))
+
+    return sort_tasks(tasks, data.get("sort") or DEFAULT_SORT)
+
+
+def in_period(start, end) -> Q:
+    """A reporting period (the dashboard's): the deadline falls in it, or ongoing work was assigned in it."""
+    dated, ongoing = Q(deadline__isnull=False), Q(deadline__isnull=True)
+    if start:
+        dated &= Q(deadline__gte=start)
+        ongoing &= Q(created_at__date__gte=start)
+    if end:
+        dated &= Q(deadline__lte=end)
+        ongoing &= Q(created_at__date__lte=end)
+    return dated | ongoing
+
+
+def sort_tasks(tasks: QuerySet[Task], sort: str) -> QuerySet[Task]:
+    _label, ordering = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return tasks.annotate(
+        # Tasks without a deadline (ongoing) after those with one, on SQLite and PostgreSQL alike.
+        deadline_is_null=Case(When(deadline__isnull=True, then=Value(1)), default=Value(0),
+                              output_field=IntegerField()),
+        standing_rank=Case(
+            *[When(standing=value, then=Value(rank)) for rank, value in enumerate(STANDING_ORDER)],
+            default=Value(len(STANDING_ORDER)), output_field=IntegerField(),
+        ),
+    ).order_by(*ordering)
+
+
+def with_list_columns(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """What a row of the list shows, in the same query: lead unit (id and name) and how many units coordinate."""
+    lead = Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD)
+    coordinating = (
+        Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.COORDINATING)
+        .order_by().values("task").annotate(n=Count("id")).values("n")
+    )
+    return tasks.with_lead_unit().annotate(
+        lead_unit_name=Subquery(lead.values("unit__name")[:1]),
+        coordinating_count=Coalesce(Subquery(coordinating, output_field=IntegerField()), 0),
+    )

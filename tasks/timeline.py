@@ -1,0 +1,199 @@
+"""One task's timeline: reports, contributions, extension requests and decisions, completion proposals and
+reviews, and the history of the task and its assignments, merged newest first.
+
+The caller has already checked that the person may see the task (selectors.get_visible_task): everything here is
+about that one task. A fixed number of queries whatever the length of the history.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from .models import Assignment, ExtensionRequest, ProgressReport, Review, Task
+
+# Task fields whose changes are shown, in this order; the rest (version, timestamps) is bookkeeping.
+TRACKED_FIELDS = ("status", "deadline", "progress", "title", "description", "report_cycle", "cancel_reason")
+
+# Ties on the same instant (a service writes its row and the task's history together): the event first.
+KIND_RANK = {"review": 0, "extension_decision": 0, "proposal": 1, "extension_request": 1, "report": 1,
+             "contribution": 1, "history": 2, "assignment": 3}
+
+
+@dataclass
+class Entry:
+    when: datetime.datetime
+    kind: str
+    title: str
+    who: object = None
+    unit: object = None
+    text: str = ""
+    anchor: str = ""
+    icon: str = "bi-dot"
+    tone: str = "secondary"
+    attachments: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # [(label, before, after)]
+    percent: int | None = None
+
+    @property
+    def who_name(self) -> str:
+        return person(self.who)
+
+    @property
+    def sort_key(self):
+        return (self.when, -KIND_RANK.get(self.kind, 5))
+
+
+def person(user) -> str:
+    """A person's name in Vietnamese order (family name first: "Lê Thị Tuyên"), or the username."""
+    if user is None:
+        return _("Hệ thống")
+    return " ".join(part for part in (user.last_name, user.first_name) if part) or user.get_username()
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+def task_timeline(task: Task) -> list[Entry]:
+    entries: list[Entry] = []
+    entries += _reports(task)
+    entries += _extensions(task)
+    entries += _reviews(task)
+    entries += _task_history(task)
+    entries += _assignment_history(task)
+    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+
+
+def _reports(task: Task) -> list[Entry]:
+    reports = task.reports.select_related("unit", "author").prefetch_related("attachments").order_by("created_at")
+    entries = []
+    for report in reports:
+        contribution = report.kind == ProgressReport.Kind.CONTRIBUTION
+        entries.append(Entry(
+            when=report.created_at, kind="contribution" if contribution else "report",
+            title=_("Ý kiến phối hợp") if contribution else _("Báo cáo tiến độ"),
+            who=report.author, unit=report.unit, text=report.text, anchor=f"report-{report.pk}",
+            icon="bi-people" if contribution else "bi-journal-text", tone="info" if contribution else "primary",
+            attachments=list(report.attachments.all()), percent=None if contribution else report.percent,
+        ))
+    return entries
+
+
+def _extensions(task: Task) -> list[Entry]:
+    requests = task.extension_requests.select_related("unit", "requested_by", "decided_by").order_by("created_at")
+    entries = []
+    for request in requests:
+        entries.append(Entry(
+            when=request.created_at, kind="extension_request",
+            title=_("Xin gia hạn: từ %(old)s đến %(new)s") % {
+                "old": _date(request.current_deadline), "new": _date(request.requested_deadline)},
+            who=request.requested_by, unit=request.unit, text=request.reason, anchor=f"extension-{request.pk}",
+            icon="bi-calendar-plus", tone="warning",
+        ))
+        if request.status != ExtensionRequest.Status.PENDING and request.decided_at:
+            approved = request.status == ExtensionRequest.Status.APPROVED
+            entries.append(Entry(
+                when=request.decided_at, kind="extension_decision",
+                title=(_("Đồng ý gia hạn đến %(new)s") if approved else _("Không đồng ý gia hạn đến %(new)s"))
+                % {"new": _date(request.requested_deadline)},
+                who=request.decided_by, text=request.decision_comment, anchor=f"extension-{request.pk}-decision",
+                icon="bi-calendar-check" if approved else "bi-calendar-x", tone="success" if approved else "danger",
+            ))
+    return entries
+
+
+def _reviews(task: Task) -> list[Entry]:
+    reviews = task.reviews.select_related("proposed_by", "reviewer").order_by("proposed_at")
+    entries = []
+    for review in reviews:
+        entries.append(Entry(
+            when=review.proposed_at, kind="proposal", title=_("Đề nghị hoàn thành"), who=review.proposed_by,
+            text=review.result, anchor=f"review-{review.pk}", icon="bi-flag", tone="primary",
+        ))
+        if review.outcome != Review.Outcome.PENDING and review.reviewed_at:
+            approved = review.outcome == Review.Outcome.APPROVED
+            entries.append(Entry(
+                when=review.reviewed_at, kind="review",
+                title=_("Xác nhận hoàn thành") if approved else _("Trả lại, chưa hoàn thành"),
+                who=review.reviewer, text=review.comment, anchor=f"review-{review.pk}-decision",
+                icon="bi-check2-circle" if approved else "bi-arrow-counterclockwise",
+                tone="success" if approved else "danger",
+            ))
+    return entries
+
+
+def _display(field_name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if field_name == "status":
+        return str(Task.Status(value).label) if value in Task.Status.values else value
+    if field_name == "report_cycle":
+        return str(Task.ReportCycle(value).label) if value in Task.ReportCycle.values else value
+    if field_name == "progress":
+        return f"{value}%"
+    if isinstance(value, datetime.date):
+        return _date(value)
+    text = str(value)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _task_history(task: Task) -> list[Entry]:
+    records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
+    labels = {name: Task._meta.get_field(name).verbose_name for name in TRACKED_FIELDS}
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            for name in TRACKED_FIELDS:
+                before, after = getattr(previous, name), getattr(record, name)
+                if before != after:
+                    changes.append((str(labels[name]).capitalize(), _display(name, before), _display(name, after)))
+        previous = record
+        if record.history_type == "+":
+            title = record.history_change_reason or _("Tạo nhiệm vụ")
+        elif record.history_type == "-":
+            title = _("Xóa nhiệm vụ")
+        else:
+            title = record.history_change_reason or _("Cập nhật nhiệm vụ")
+            if not changes and not record.history_change_reason:
+                continue
+        entries.append(Entry(
+            when=record.history_date, kind="history", title=title, who=record.history_user, changes=changes,
+            icon="bi-clock-history", tone="secondary",
+        ))
+    return entries
+
+
+def _assignment_history(task: Task) -> list[Entry]:
+    """Who was given a part in the task, and who lost it; rows written together are shown as one entry."""
+    records = (
+        Assignment.history.filter(task_id=task.pk)
+        .select_related("unit", "history_user").order_by("history_date", "history_id")
+    )
+    entries: list[Entry] = []
+    for record in records:
+        if record.history_type == "~":
+            continue
+        role = Assignment.Role(record.role).label if record.role in Assignment.Role.values else record.role
+        line = f"{role}: {record.unit}"
+        last = entries[-1] if entries else None
+        if (last is not None and last.who == record.history_user and last.kind == "assignment"
+                and last.icon == _assignment_icon(record.history_type)
+                and record.history_date - last.when < datetime.timedelta(seconds=5)):
+            last.changes.append((line, "", ""))
+            continue
+        entries.append(Entry(
+            when=record.history_date, kind="assignment",
+            title=_("Phân công đơn vị") if record.history_type == "+" else _("Thôi phân công đơn vị"),
+            who=record.history_user, changes=[(line, "", "")], icon=_assignment_icon(record.history_type),
+            tone="secondary",
+        ))
+    return entries
+
+
+def _assignment_icon(history_type: str) -> str:
+    return "bi-person-plus" if history_type == "+" else "bi-person-dash"

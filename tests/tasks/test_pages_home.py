@@ -1,0 +1,101 @@
+"""/ : what each kind of person finds on opening the portal."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from resolutions.models import Resolution
+from tasks import services
+from tests.factories import ResolutionFactory, TaskFactory, UnitFactory, leader, member, office_user, standing_user
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def days(n):
+    return TODAY + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def world():
+    office = office_user()
+    unit = UnitFactory(name="Ban Tuyên giáo Tỉnh ủy")
+    other = UnitFactory(name="Hội Cựu chiến binh tỉnh")
+    boss = leader(unit)
+    tasks = {
+        "overdue": TaskFactory(lead=unit, title="Báo cáo sơ kết 6 tháng", deadline=days(-3)),
+        "due_soon": TaskFactory(lead=unit, title="Kế hoạch tuyên truyền kỷ niệm", deadline=days(5)),
+        "on_track": TaskFactory(lead=unit, title="Tổng hợp tình hình tư tưởng", deadline=days(30)),
+        "proposed": TaskFactory(lead=unit, title="Ban hành hướng dẫn học tập", deadline=days(20)),
+        "extending": TaskFactory(lead=unit, title="Biên soạn tài liệu", deadline=days(15)),
+        "other_overdue": TaskFactory(lead=other, title="Phong trào Cựu chiến binh gương mẫu", deadline=days(-20)),
+    }
+    services.propose_completion(task=tasks["proposed"], user=boss, result="Đã ban hành")
+    services.request_extension(task=tasks["extending"], user=boss, new_deadline=days(60), reason="Chờ số liệu")
+    services.submit_progress_report(task=tasks["on_track"], user=member(unit), text="Đã họp triển khai", percent=20)
+    return {"office": office, "unit": unit, "other": other, "boss": boss, "tasks": tasks}
+
+
+def test_a_unit_sees_its_overdue_due_soon_and_waiting_tasks(client, world):
+    client.force_login(world["boss"])
+    response = client.get("/")
+    context, page = response.context, response.content.decode()
+    assert [task.title for task in context["overdue"]] == ["Báo cáo sơ kết 6 tháng"]
+    assert [task.title for task in context["due_soon"]] == ["Kế hoạch tuyên truyền kỷ niệm"]
+    assert sorted(task.title for task in context["waiting"]) == ["Ban hành hướng dẫn học tập", "Biên soạn tài liệu"]
+    assert context["counts"]["overdue"] == 1
+    assert "Phong trào Cựu chiến binh gương mẫu" not in page
+    assert "Hội Cựu chiến binh tỉnh" not in page
+
+
+def test_a_unit_sees_recent_activity_on_its_tasks(client, world):
+    client.force_login(world["boss"])
+    activity = client.get("/").context["recent_activity"]
+    titles = [item["task"].title for item in activity]
+    assert "Tổng hợp tình hình tư tưởng" in titles  # the report
+    assert "Ban hành hướng dẫn học tập" in titles  # the completion proposal
+    assert "Biên soạn tài liệu" in titles  # the extension request
+    assert activity == sorted(activity, key=lambda item: item["when"], reverse=True)
+
+
+def test_the_office_sees_the_decisions_waiting_and_overdue_tasks_by_unit(client, world):
+    client.force_login(world["office"])
+    response = client.get("/")
+    context, page = response.context, response.content.decode()
+    assert [review.task.title for review in context["proposals"]] == ["Ban hành hướng dẫn học tập"]
+    assert [extension.task.title for extension in context["extensions"]] == ["Biên soạn tài liệu"]
+    by_unit = {row["unit__name"]: row["n"] for row in context["overdue_by_unit"]}
+    assert by_unit == {"Ban Tuyên giáo Tỉnh ủy": 1, "Hội Cựu chiến binh tỉnh": 1}
+    assert f'href="/tasks/?unit={world["other"].pk}&amp;role=lead&amp;standing=overdue"' in page
+
+
+def test_a_sub_units_proposal_waits_for_the_parent_leader_not_the_office(client, world):
+    sub_unit = UnitFactory(name="Phòng Tuyên truyền", parent=world["unit"])
+    child = services.delegate_task(task=world["tasks"]["on_track"], user=world["boss"], unit=sub_unit)
+    services.propose_completion(task=child, user=leader(sub_unit), result="Xong phần việc")
+    client.force_login(world["office"])
+    assert [review.task_id for review in client.get("/").context["proposals"]] == [world["tasks"]["proposed"].pk]
+    client.force_login(world["boss"])
+    assert [review.task_id for review in client.get("/").context["proposals"]] == [child.pk]
+
+
+def test_the_standing_committee_sees_overdue_by_unit_and_recent_documents(client, world):
+    ResolutionFactory(title="Kết luận về công tác tuyên giáo", number="15-KL/TU")
+    client.force_login(standing_user())
+    response = client.get("/")
+    page = response.content.decode()
+    assert "Kết luận số 15-KL/TU" in page
+    assert len(response.context["overdue_by_unit"]) == 2
+    assert "proposals" not in response.context  # the office decides, not the standing committee
+
+
+def test_empty_states_say_what_to_do(client):
+    client.force_login(member(UnitFactory()))
+    page = client.get("/").content.decode()
+    assert "Không có nhiệm vụ quá hạn" in page
+    assert "Mở một nhiệm vụ để gửi báo cáo tiến độ đầu tiên" in page
+    Resolution.objects.all().delete()
+    client.force_login(office_user())
+    page = client.get("/").content.decode()
+    assert "Nhập văn bản kết luận đầu tiên" in page
