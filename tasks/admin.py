@@ -16,6 +16,7 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet, ModelForm
 from django.utils import timezone
 from django.utils.html import format_html
@@ -386,6 +387,7 @@ class TaskAdminForm(ModelForm):
     class Meta:
         model = Task
         fields = "__all__"
+        widgets = {"title": Textarea(attrs={"rows": 2, "cols": 90})}  # titles are sentences, not labels
 
     def clean(self):
         cleaned = super().clean()
