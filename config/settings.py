@@ -297,7 +297,7 @@ PORTAL_TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Health probes talk plain HTTP to the app server from the same host or the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (0 if DEBUG else 365 * 24 * 3600))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading is a commitment browsers keep for months: opt in deliberately (SECURE_HSTS_PRELOAD=1).
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -312,7 +312,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Pages hand the CSRF token to htmx through the template (hx-headers), so no script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
 # Idle timeout: every request pushes the expiry forward; SESSION_IDLE_MINUTES without a request logs out.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES") or 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 # Shared office computers: closing the browser ends the session too.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -321,9 +321,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair out for
 # LOGIN_COOLOFF_MINUTES. LOGIN_LOCKOUT_BY lists what is counted together: "username+ip_address" (default),
 # "username" (also stops guessing spread over many addresses, but lets anyone lock a colleague out), "ip_address";
-# several separated by commas. The office unlocks in the admin (Lần đăng nhập sai) or `manage.py axes_reset`.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# several separated by commas. The office unlocks in the admin (Axes → Access attempts) or `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT") or 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES") or 15))
 AXES_LOCKOUT_PARAMETERS = [
     group.split("+") if "+" in group else group
     for group in env_list("LOGIN_LOCKOUT_BY", ["username+ip_address"])
@@ -337,7 +337,7 @@ AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 # Staff need a code from a phone app for /admin/; others may enrol. Default on in production, off with DEBUG
 # (the demo and the tests sign in without a phone); PORTAL_ADMIN_REQUIRE_2FA=1/0 overrides.
 PORTAL_ADMIN_REQUIRE_2FA = env_bool("PORTAL_ADMIN_REQUIRE_2FA", not DEBUG)
-OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Tỉnh ủy Hậu Giang")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER") or "Tỉnh ủy Hậu Giang"
 
 # --- Security: response headers ---------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 log = logging.getLogger("portal.health")
 
 # Seconds each check may take; the whole probe stays under about twice this.
-TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "1.5"))
+TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT") or 1.5)
 
 
 def check_database(alias: str = "default") -> None:
