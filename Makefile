@@ -29,7 +29,9 @@ run: install
 	DEBUG=1 PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
 test: install-test
-	$(BIN)/python -m pytest
+	# Tests run with DEBUG on (demo accounts allowed, a development SECRET_KEY); production settings are
+	# checked by tests that start subprocesses with DEBUG off.
+	DEBUG=1 $(BIN)/python -m pytest
 
 check: install-test
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

@@ -12,7 +12,17 @@ MANAGED_APPS = ("tasks", "resolutions", "auth", "django_celery_beat")
 
 
 def ensure_role_groups(**kwargs):
-    """Create the role groups and give them their permissions (idempotent; runs after every migrate)."""
+    """Create the role groups and give them their permissions (idempotent; runs after every migrate).
+
+    post_migrate fires app by app, so the permissions of apps migrated after this one may not exist yet:
+    create them first, or a fresh database would leave the office without rights on documents.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        if app_config.label in MANAGED_APPS:
+            create_permissions(app_config, verbosity=0)
     office, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
     standing, _ = Group.objects.get_or_create(name=STANDING_GROUP)
     managed = Permission.objects.filter(content_type__app_label__in=MANAGED_APPS)

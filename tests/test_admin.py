@@ -112,15 +112,7 @@ def test_every_model_of_the_portal_is_in_the_admin():
     assert [model for model in OUR_MODELS if model not in admin.site._registry] == []
 
 
-FIRST_MIGRATE_GAP = pytest.mark.xfail(strict=True, reason=(
-    "tasks.apps connects roles.ensure_role_groups to the tasks app's post_migrate, which runs before the "
-    "resolutions app's permissions exist: on a fresh database the office cannot open documents until a "
-    "second migrate. Remove this mark when roles.py is fixed."))
-
-
-@pytest.mark.parametrize("app_label", [
-    pytest.param(app, marks=FIRST_MIGRATE_GAP) if app == "resolutions" else app for app in roles.MANAGED_APPS
-])
+@pytest.mark.parametrize("app_label", roles.MANAGED_APPS)
 def test_a_fresh_database_gives_the_office_every_permission_on_documents(app_label):
     """Straight after the test database's migrate (no second run): the office may manage every managed app."""
     office = Group.objects.get(name=roles.OFFICE_GROUP)
