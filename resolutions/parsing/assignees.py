@@ -109,8 +109,8 @@ class Reader:
         p = pos
         while p < end:
             q = p + len(re.match(r"\s*", self.f[p:end]).group(0))
-            hit = self.d.match_at(self.f, q)
-            if hit and hit[0] <= end:
+            hit = self.d.match_at(self.f, q, end)
+            if hit:
                 e_end = hit[0]
                 entity = hit[1]
             else:
@@ -133,8 +133,11 @@ class Reader:
         return m.end() if m else start
 
 
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+
+
 def _sentence_end(folded: str, start: int) -> int:
-    m = re.compile(r"[.;!?](?:\s|$)|\n").search(folded, start)
+    m = _SENTENCE_END.search(folded, start)
     return m.start() if m else len(folded)
 
 

@@ -96,13 +96,13 @@ def text_blocks(text: str) -> list:
 
     def flush():
         if chunk:
-            lines = list(chunk)
+            lines = [clean(ln) for ln in chunk]
             chunk.clear()
-            if _wrapped([clean(ln) for ln in lines if clean(ln)]):
-                gaps = [i > 0 and not clean(lines[i - 1]) for i in range(len(lines))]
+            if _wrapped([ln for ln in lines if ln]):
+                gaps = [i > 0 and not lines[i - 1] for i in range(len(lines))]
                 blocks.extend(Para(p) for p in reflow(lines, gaps=gaps))
             else:
-                blocks.extend(Para(clean(ln)) for ln in lines if clean(ln))
+                blocks.extend(Para(ln) for ln in lines if ln)
 
     i = 0
     while i < len(raw):

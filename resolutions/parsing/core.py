@@ -100,9 +100,17 @@ class _Parser:
             if not style:
                 path[-1].content.append(e)
                 continue
-            if style == "roman" or (style == "caps" and "roman" not in stack):
+            if style == "roman":
                 stack = [style]
                 depth = 0
+            elif style == "caps":
+                # an unlabeled heading ("TỔ CHỨC THỰC HIỆN", a bold line): a part of its own, or of the roman part
+                if "caps" in stack:
+                    depth = stack.index("caps")
+                    del stack[depth + 1:]
+                else:
+                    stack = ["roman", "caps"] if "roman" in stack else ["caps"]
+                    depth = len(stack) - 1
             elif style in stack:
                 depth = stack.index(style)
                 del stack[depth + 1:]
@@ -447,6 +455,12 @@ def _entries(blocks: list) -> list[Entry]:
                                     and not text.endswith(":"))):
             label = Label("caps", "", 0)
         out.append(Entry("para", text, label, b.heading_level, b.bold))
+    # "Nhiệm vụ trọng tâm thời gian tới" on a line of its own, right above numbered items, is a heading
+    for e, nxt in zip(out, out[1:]):
+        if (e.kind == "para" and not e.label.style and nxt.kind == "para" and nxt.label.style
+                and len(e.text) <= 100 and not _TERMINAL.search(e.text) and not e.text.endswith((":", ","))
+                and _HEADING_WORDS.match(fold(e.text)) and not C._VERB_START.match(fold(e.text))):
+            e.label = Label("caps", "", 0)
     return out
 
 

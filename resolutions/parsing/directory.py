@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import fold, key, nfc, phrase_pattern
+from .text import fold, key, nfc
 
 # Broad phrases every Vietnamese party document uses; they resolve to a group when the directory has its key.
 BUILTIN_GROUP_PHRASES = {
@@ -154,8 +154,8 @@ class Directory:
                     if key(variant) not in entries:
                         add(variant, Entity("unit", unit["name"], guarded))
         self._entries = {k: e for k, (_, e) in entries.items()}
-        alternatives = sorted({phrase_pattern(p) for p, _ in entries.values()}, key=len, reverse=True)
-        self._regex = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)") if alternatives else None
+        self._first_words = {k.split(" ", 1)[0] for k in self._entries}
+        self._max_words = max((k.count(" ") + 1 for k in self._entries), default=0)
 
     @classmethod
     def from_data(cls, units: list[dict], groups: list[dict], other_bodies: list[str] = ()) -> "Directory":
@@ -171,38 +171,59 @@ class Directory:
                 return list(unit.get("groups", []))
         return []
 
-    def match_at(self, folded: str, pos: int) -> tuple[int, Entity] | None:
+    def _words(self, folded: str, pos: int, end: int) -> list[tuple[str, int]]:
+        """The words from pos on, as phrase keys see them: (word, where it ends)."""
+        words: list[tuple[str, int]] = []
+        p = pos
+        while p < end and len(words) < self._max_words:
+            m = _WORD.match(folded, p, end)
+            if not m:
+                break
+            words.append((m.group(0), m.end()))
+            sep = _SEP.match(folded, m.end(), end)
+            p = sep.end()
+            if p == m.end() and not (folded.startswith("&", p) or m.group(0) == "&"):
+                break
+            if "." in sep.group(0) and len(m.group(0)) > 3:
+                break  # a full stop ends the name unless it closes an abbreviation ("TP. Vị Thanh")
+        return words
+
+    def match_at(self, folded: str, pos: int, end: int | None = None) -> tuple[int, Entity] | None:
         """The longest phrase that starts exactly at pos in folded text: (end, entity), or None."""
-        if self._regex is None:
+        end = len(folded) if end is None else end
+        if pos >= end or (pos > 0 and (folded[pos - 1].isalnum() or folded[pos - 1] == "_")):
             return None
-        m = self._regex.match(folded, pos)
-        while m:
-            entity = self._entries.get(key(m.group(0)))
+        first = _WORD.match(folded, pos, end)
+        if not first or first.group(0) not in self._first_words:
+            return None
+        words = self._words(folded, pos, end)
+        for n in range(len(words), 0, -1):
+            entity = self._entries.get(" ".join(w for w, _ in words[:n]))
             if entity is None:
-                return None
-            if entity.guarded and _LOWER_LEVEL.match(folded, m.end()):
-                # try a shorter phrase at the same position
-                shorter = self._regex.match(folded[: m.end() - 1], pos)
-                m = shorter if shorter and shorter.end() < m.end() else None
                 continue
-            return m.end(), entity
+            stop = words[n - 1][1]
+            if stop < len(folded) and (folded[stop].isalnum() or folded[stop] == "_"):
+                continue
+            if entity.guarded and _LOWER_LEVEL.match(folded, stop):
+                continue
+            return stop, entity
         return None
 
     def search(self, folded: str, start: int, end: int):
         """Every phrase in folded[start:end], leftmost-longest, as (start, end, entity)."""
-        if self._regex is None:
-            return
         pos = start
-        while pos < end:
-            m = self._regex.search(folded, pos, end)
-            if not m:
-                return
-            hit = self.match_at(folded, m.start())
+        for m in _WORD_START.finditer(folded, start, end):
+            if m.start() < pos:
+                continue
+            hit = self.match_at(folded, m.start(), end)
             if hit:
                 yield m.start(), hit[0], hit[1]
                 pos = hit[0]
-            else:
-                pos = m.start() + 1
+
+
+_WORD = re.compile(r"\w+|&")
+_SEP = re.compile(r"[\s,\-.]*")
+_WORD_START = re.compile(r"(?<!\w)(?:\w|&)")
 
 
 @lru_cache(maxsize=1)

@@ -154,7 +154,9 @@ def read_header(texts: list[str]) -> tuple[Header, int]:
         code = re.search(r"[-/]\s*([a-zđ]+)\s*/", fold(h.number))
         if code and code.group(1) in _CODE_KINDS:
             h.kind = _CODE_KINDS[code.group(1)]
-    return h, i if (kind_at is not None or h.number or h.issued_on or orgs) else 0
+    if kind_at is None and not h.number and not h.issued_on:
+        return Header(), 0  # upper-case lines alone are headings of the body, not a header
+    return h, i
 
 
 def footer_start(texts: list[str], start: int) -> int:

@@ -25,17 +25,20 @@ _PLACEMENT = {}
 for _mark in _TONES:
     for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
         _PLACEMENT[_first + _toned(_second, _mark)] = _toned(_first, _mark) + _second
-_OLD_PLACEMENT = re.compile(r"(?<!q)(" + "|".join(map(re.escape, _PLACEMENT)) + r")(?!\w)")
+_OLD_PLACEMENT = re.compile(r"(?<!q)[ou][" + "".join(sorted({k[1] for k in _PLACEMENT})) + r"](?!\w)")
 # "quí" -> "quý", "qui" -> "quy": the same word spelt with i or y after qu.
 _QUI = {"i": "y", **{_toned("i", m): _toned("y", m) for m in _TONES}}
 _QUI_SPELLING = re.compile(r"(?<=qu)(" + "|".join(_QUI) + r")(?!\w)")
 
-_CHAR_MAP = {
+_CHAR_MAP: dict[int, str] = {
     **{ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\f\v"},
     **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"},
     **{ord(c): '"' for c in "\u201c\u201d\u201e\u00ab\u00bb"},
     **{ord(c): "'" for c in "\u2018\u2019\u201a"},
 }
+
+
+_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _CHAR_MAP))) + "]")
 
 
 def _lower_keep_length(text: str) -> str:
@@ -47,16 +50,19 @@ def _lower_keep_length(text: str) -> str:
 
 def fold(text: str) -> str:
     """Matching key of NFC text, same length as the text (see module docstring)."""
-    text = _lower_keep_length(text).translate(_CHAR_MAP)
-    text = _OLD_PLACEMENT.sub(lambda m: _PLACEMENT[m.group(1)], text)
+    text = _SPECIAL.sub(lambda m: _CHAR_MAP[ord(m.group(0))], _lower_keep_length(text))
+    text = _OLD_PLACEMENT.sub(lambda m: _PLACEMENT.get(m.group(0), m.group(0)), text)
     return _QUI_SPELLING.sub(lambda m: _QUI[m.group(1)], text)
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\ufeff]")
+_SPACES = re.compile("[ \t\u00a0\u202f]{2,}|[\t\u00a0\u202f]")
 
 
 def clean(text: str) -> str:
     """NFC, without zero-width characters and soft hyphens, spaces collapsed, trimmed."""
-    text = nfc(text).replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "").replace("\u200c", "")
-    text = re.sub(r"[ \t\u00a0\u202f]+", " ", text)
-    return text.strip()
+    text = _INVISIBLE.sub("", nfc(text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def key(text: str) -> str:
@@ -64,29 +70,8 @@ def key(text: str) -> str:
     return " ".join(re.findall(r"\w+|&", fold(nfc(text))))
 
 
-def phrase_pattern(phrase: str) -> str:
-    """Regex source matching a phrase in folded text, lenient about spaces, commas and dashes between words."""
-    tokens = re.findall(r"\w+|[^\w\s]", fold(nfc(phrase)))
-    out = []
-    prev_word = False
-    for tok in tokens:
-        word = bool(re.match(r"\w", tok))
-        if out:
-            if word and prev_word:
-                out.append(r"(?:\s*[,-]\s*|\s+)")
-            else:
-                out.append(r"\s*")
-        out.append(re.escape(tok) if not (tok in ",-" and not word) else r"[,-]?")
-        prev_word = word
-    return "".join(out)
-
-
-def words_regex(*phrases: str, prefix: str = r"(?<!\w)", suffix: str = r"(?!\w)") -> re.Pattern:
-    """Compile Vietnamese phrases (folded on the way in) into one regex for folded text, longest first."""
-    alts = sorted({phrase_pattern(p) for p in phrases}, key=len, reverse=True)
-    return re.compile(prefix + "(?:" + "|".join(alts) + ")" + suffix)
-
-
 def is_upper_line(text: str) -> bool:
+    if len(text) > 300:
+        return False  # a heading in capitals is short
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)

@@ -1,0 +1,152 @@
+"""What the importer is fed: every encoding and format it accepts, and a clear Vietnamese refusal for the rest."""
+import codecs
+import io
+import unicodedata
+import zipfile
+
+import pytest
+from pypdf import PdfWriter
+
+from resolutions.parsing import MAX_BYTES, ParseError, parse_file, parse_text
+
+from tests.resolutions.documents.docx_fixtures import build_numbered
+from tests.resolutions.parsing._expected import DOCUMENTS
+
+SHORT = ("KẾT LUẬN\n\n1. Giao Ban Tổ chức Tỉnh ủy chủ trì, phối hợp với Văn phòng Tỉnh ủy rà soát quy chế làm việc, "
+         "hoàn thành trước ngày 30/6/2022.\n")
+
+
+def refusal(data, name="tep"):
+    with pytest.raises(ParseError) as info:
+        parse_file(data, name)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("encode", [
+    lambda t: t.encode("utf-8"),
+    lambda t: codecs.BOM_UTF8 + t.encode("utf-8"),
+    lambda t: t.encode("utf-16"),  # with a byte-order mark
+    lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
+    lambda t: unicodedata.normalize("NFD", t).encode("utf-8"),
+], ids=["utf8", "utf8-bom", "utf16-le-bom", "utf16-be-bom", "nfd"])
+def test_a_text_file_in_any_of_its_usual_encodings_gives_the_same_directive(encode):
+    result = parse_file(encode(SHORT), "ket_luan.txt")
+    [d] = result.directives
+    assert d.lead_units == ["Ban Tổ chức Tỉnh ủy"] and d.coordinating_units == ["Văn phòng Tỉnh ủy"]
+    assert d.text == unicodedata.normalize("NFC", d.text) and d.text.startswith("Giao Ban Tổ chức Tỉnh ủy")
+
+
+def test_windows_1258_with_its_combining_tone_marks_reads_as_nfc_text():
+    from tests.resolutions.documents.build_fixtures import cp1258
+    result = parse_file(cp1258(SHORT), "ket_luan.txt")
+    [d] = result.directives
+    assert d.text.startswith("Giao Ban Tổ chức Tỉnh ủy chủ trì")
+    assert str(d.deadline) == "2022-06-30"
+
+
+def test_the_kind_of_file_is_read_from_its_content_not_its_name():
+    docx = (DOCUMENTS / "ket_luan_danh_so_tu_dong.docx").read_bytes()
+    pdf = (DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes()
+    assert parse_file(docx, "nham_ten.txt").header.number == "27-KL/TU"
+    assert parse_file(pdf, "nham_ten.docx").header.number == "41-KL/TU"
+    assert parse_file(SHORT.encode(), "nham_ten.pdf").directives
+
+
+def test_a_path_a_file_object_and_bytes_are_all_accepted(tmp_path):
+    path = tmp_path / "kl.txt"
+    path.write_text(SHORT, encoding="utf-8")
+    for source in (path, str(path), io.BytesIO(SHORT.encode()), SHORT.encode()):
+        assert len(parse_file(source, "kl.txt").directives) == 1
+
+
+def test_the_auto_numbering_fixture_is_what_the_builder_writes(tmp_path):
+    build_numbered(tmp_path / "n.docx")
+    rebuilt = parse_file(tmp_path / "n.docx", "n.docx").to_json()
+    committed = parse_file(DOCUMENTS / "ket_luan_danh_so_tu_dong.docx", "x.docx").to_json()
+    assert rebuilt == committed
+    assert [d["label"] for d in rebuilt["directives"]] == ["1.", "a)", "b)", "3.", "4."]
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"", "rỗng"),
+    (b"   \r\n\t  \n", "rỗng"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "ảnh PNG"),
+    (b"\xff\xd8\xff\xe0" + bytes(200), "ảnh JPEG"),
+    (b"MZ\x90\x00" + bytes(range(256)), "chương trình"),
+    (bytes(range(256)) * 20, "không phải văn bản"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), ".doc"),
+    (b"{\\rtf1\\ansi Ket luan}", "RTF"),
+], ids=["empty", "blank", "png", "jpeg", "exe", "binary", "doc97", "rtf"])
+def test_what_is_not_a_document_is_refused_in_vietnamese(data, words):
+    assert words in refusal(data)
+
+
+def test_a_damaged_docx_is_refused_as_damaged():
+    good = (DOCUMENTS / "ket_luan_danh_so_tu_dong.docx").read_bytes()
+    assert "hỏng" in refusal(good[: len(good) // 2], "kl.docx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document><w:body><w:p>không đóng thẻ")
+    assert "hỏng" in refusal(buf.getvalue(), "kl.docx")
+
+
+def test_a_zip_that_is_not_word_says_what_it_is():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    assert "Excel" in refusal(buf.getvalue(), "bang.xlsx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("anh.png", b"\x89PNG")
+    assert "không phải tệp Word" in refusal(buf.getvalue(), "nen.zip")
+
+
+def test_a_pdf_without_a_text_layer_is_refused_as_a_scan():
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert "scan" in refusal(buf.getvalue(), "scan.pdf")
+
+
+def test_a_password_protected_pdf_is_refused():
+    from pypdf import PdfReader
+    writer = PdfWriter(clone_from=PdfReader(DOCUMENTS / "ket_luan_nong_nghiep.pdf"))
+    writer.encrypt(user_password="mat-khau", owner_password="chu")
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert "mật khẩu" in refusal(buf.getvalue(), "kl.pdf")
+
+
+def test_a_damaged_pdf_is_refused():
+    pdf = (DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes()
+    message = refusal(pdf[:800], "kl.pdf")
+    assert "PDF" in message
+
+
+def test_a_file_over_20_mb_is_refused_before_it_is_read(tmp_path):
+    big = tmp_path / "lon.txt"
+    with open(big, "wb") as fh:
+        fh.seek(MAX_BYTES + 10)
+        fh.write(b"x")
+    assert "20 MB" in refusal(big, "lon.txt")
+    assert "20 MB" in refusal(b"a" * (MAX_BYTES + 1), "lon.txt")
+
+
+def test_an_upload_that_announces_its_size_is_refused_by_it():
+    class Upload(io.BytesIO):
+        size = 50 * 1024 * 1024
+    assert "quá lớn" in refusal(Upload(b"KET LUAN"), "lon.txt")
+
+
+def test_pasted_text_that_is_empty_is_refused():
+    for text in ("", "   \n\n\t", "\u200b\ufeff"):
+        with pytest.raises(ParseError, match="trống"):
+            parse_text(text)
+
+
+def test_a_text_with_no_directive_gives_an_empty_list_not_an_error():
+    result = parse_text("Kết quả đạt được\n\n(1) Thu ngân sách đạt 105% dự toán.\n")
+    assert result.directives == [] and result.skipped
