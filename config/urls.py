@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from tasks import two_factor
+from tasks import two_factor, views_dashboard
 from tasks.views_health import healthz
 
 admin.site.site_header = _("Theo dõi thực hiện chỉ đạo – Tỉnh ủy Hậu Giang")
@@ -19,5 +19,10 @@ urlpatterns = [
     path("accounts/2fa/setup/", two_factor.setup, name="otp_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("resolutions/", include("resolutions.urls")),
+    # Oversight (tasks/views_dashboard.py); the export of the task list is tasks:export.
+    path("dashboard/", views_dashboard.dashboard_view, name="dashboard"),
+    path("reports/implementation.docx", views_dashboard.implementation_report, name="implementation_report"),
+    path("calendar/", views_dashboard.calendar_page, name="calendar"),
+    path("calendar/<str:token>.ics", views_dashboard.calendar_feed_view, name="calendar_feed"),
     path("", include("tasks.urls")),
 ]

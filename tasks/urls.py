@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_actions, views_notifications
+from . import views, views_actions, views_dashboard, views_notifications
 
 app_name = "tasks"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.TaskListView.as_view(), name="list"),
     path("tasks/<int:pk>/", views.task_detail, name="detail"),
+    path("tasks/export.xlsx", views_dashboard.export_tasks, name="export"),
     path("attachments/<int:pk>/", views_actions.attachment_download, name="attachment"),
     # The actions (tasks/views_actions.py): each a form that calls one service.
     path("tasks/new/", views_actions.create, name="create"),
