@@ -1,0 +1,126 @@
+"""/tasks/export.xlsx: the task list with the same filters, as a workbook the office can open and sort."""
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tasks import exports
+from tasks.models import Assignment, Standing, Task
+from tests.factories import TaskFactory, UnitFactory, leader, member, office_user
+from tests.tasks.test_dashboard import list_count, make_portfolio
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["STT", "Nhiệm vụ", "Văn bản", "Nội dung chỉ đạo", "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn xử lý",
+           "Hạn ban đầu", "Thời hạn (như văn bản ghi)", "Tình trạng", "Trạng thái", "Tiến độ (%)", "Ngày hoàn thành",
+           "Ngày giao", "Kỳ báo cáo", "Đường dẫn"]
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def rows(sheet):
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def test_the_export_has_vietnamese_headers_a_frozen_header_a_filter_and_real_dates(client):
+    unit, partner = UnitFactory(name="Ban Tuyên giáo Tỉnh ủy"), UnitFactory(name="Ủy ban Kiểm tra Tỉnh ủy")
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    TaskFactory(title="Tham mưu ban hành Chỉ thị thay thế Chỉ thị số 05", lead=unit, coordinating=[partner],
+                deadline=deadline)
+    client.force_login(office_user())
+    response = client.get(reverse("tasks:export"))
+    assert response["Content-Disposition"].startswith('attachment; filename="nhiem-vu-')
+    sheet = workbook(response).active
+    assert [cell.value for cell in sheet[1]] == HEADERS
+    assert sheet.freeze_panes == "C2"  # the header row (and the number and title columns) stay in view
+    assert sheet.auto_filter.ref == "A1:P2"
+    assert sheet.column_dimensions["B"].width >= 50
+    row = sheet[2]
+    assert row[1].value == "Tham mưu ban hành Chỉ thị thay thế Chỉ thị số 05"
+    assert (row[4].value, row[5].value) == ("Ban Tuyên giáo Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy")
+    deadline_cell = row[6]
+    assert deadline_cell.value.date() == deadline  # a real date, which Excel sorts and filters as one
+    assert deadline_cell.number_format == "dd/mm/yyyy"
+    assert row[7].number_format == "dd/mm/yyyy"
+    assert (row[9].value, row[10].value) == (Standing.ON_TRACK.label, Task.Status.OPEN.label)
+    assert row[15].value.endswith(f"/tasks/{Task.objects.get().pk}/")
+
+
+def test_the_export_holds_exactly_the_tasks_of_the_list_with_the_same_filters(client):
+    portfolio = make_portfolio(100)
+    client.force_login(office_user())
+    unit = portfolio.units[0]
+    for query in [
+        "",
+        "?standing=overdue",
+        f"?unit={unit.pk}&role=lead",
+        f"?standing=done_on_time&standing=done_late&document={portfolio.documents[0].pk}",
+        f"?period_from={portfolio.period.start:%d/%m/%Y}&period_to={portfolio.period.end:%d/%m/%Y}"
+        f"&group={portfolio.group.pk}",
+        "?ongoing=no&sort=-deadline",
+        "?deadline_from=bad-date&standing=overdue",  # a bad field is ignored, as in the list
+    ]:
+        sheet = workbook(client.get(reverse("tasks:export") + query)).active
+        exported = rows(sheet)
+        assert len(exported) == list_count(client, reverse("tasks:list") + (query or "?")), query
+        assert [r[0] for r in exported] == list(range(1, len(exported) + 1))
+    # Unfiltered, every task is there once, cancelled ones included, as in the list.
+    sheet = workbook(client.get(reverse("tasks:export"))).active
+    assert len(rows(sheet)) == Task.objects.count() == 100
+
+
+def test_a_unit_officer_exports_only_the_tasks_of_the_unit(client):
+    mine, theirs = UnitFactory(), UnitFactory()
+    TaskFactory(title="Việc của đơn vị tôi", lead=mine)
+    TaskFactory(title="Việc phối hợp", lead=theirs, coordinating=[mine])
+    TaskFactory(title="Việc của đơn vị khác", lead=theirs)
+    client.force_login(member(mine))
+    titles = {row[1] for row in rows(workbook(client.get(reverse("tasks:export"))).active)}
+    assert titles == {"Việc của đơn vị tôi", "Việc phối hợp"}
+
+
+def test_a_unit_leader_exports_the_unit_and_its_sub_units(client):
+    parent = UnitFactory()
+    child = UnitFactory(parent=parent)
+    TaskFactory(title="Việc cấp trên", lead=parent)
+    TaskFactory(title="Việc cấp dưới", lead=child)
+    TaskFactory(title="Việc nơi khác", lead=UnitFactory())
+    client.force_login(leader(parent))
+    titles = {row[1] for row in rows(workbook(client.get(reverse("tasks:export"))).active)}
+    assert titles == {"Việc cấp trên", "Việc cấp dưới"}
+
+
+def test_a_visitor_is_sent_to_the_login_page(client):
+    response = client.get(reverse("tasks:export"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_five_thousand_tasks_export_in_a_few_queries(django_assert_max_num_queries):
+    unit, partner = UnitFactory(), UnitFactory()
+    today = timezone.localdate()
+    tasks = Task.objects.bulk_create(
+        Task(title=f"Nhiệm vụ số {i}", deadline=today + datetime.timedelta(days=i % 90 - 45),
+             original_deadline=today)
+        for i in range(5000)
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(task=t, unit=unit, role=Assignment.Role.LEAD) for t in tasks]
+        + [Assignment(task=t, unit=partner, role=Assignment.Role.COORDINATING) for t in tasks[::3]]
+    )
+    out = io.BytesIO()
+    # One query for each chunk of rows and one for its units: 10 chunks of 500.
+    with django_assert_max_num_queries(22):
+        count = exports.write_workbook(Task.objects.with_standing().order_by("id"), out)
+    assert count == 5000
+    sheet = load_workbook(io.BytesIO(out.getvalue()), read_only=True).active
+    last = list(sheet.iter_rows(min_row=5001, max_row=5001, values_only=True))[0]
+    assert last[0] == 5000 and last[1] == "Nhiệm vụ số 4999" and last[4] == unit.name
