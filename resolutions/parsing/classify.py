@@ -117,12 +117,16 @@ _APPROVAL = re.compile(r"(?:ban thường vụ tỉnh ủy|thường trực tỉ
 
 SELF_REFERENCE = re.compile(r"(?:chỉ thị|nghị quyết|kết luận|quy định|kế hoạch|thông báo|văn bản|quyết định|"
                              r"chương trình|hướng dẫn)\s+này\s+(?:được|có hiệu lực|phổ biến|thay thế)")
+# "Giao Văn phòng Tỉnh ủy theo dõi, đôn đốc việc thực hiện Thông báo kết luận này": the follow-up of the whole
+# document, a directive of its own wherever it stands
+FOLLOW_UP = re.compile(r"(?:theo dõi|đôn đốc|kiểm tra|hướng dẫn|tổng hợp|giám sát)[^.;]{0,80}(?:thực hiện|triển khai)\s+"
+                       r"(?:(?:thông báo kết luận|thông báo|kết luận|chỉ thị|nghị quyết|quy định|kế hoạch|văn bản)\s+)+này")
 
 
 def closes_item(folded: str) -> bool:
     """A paragraph in which the issuer speaks of itself or of the document: never more of the item above it."""
     head = folded[:300].lstrip()
-    return bool(SELF_REFERENCE.match(head) or _PROMISE.match(head)
+    return bool(SELF_REFERENCE.match(head) or _PROMISE.match(head) or FOLLOW_UP.search(head)
                 or (_APPROVAL.match(head) and not _TRIGGER_WORD.search(folded)))
 
 

@@ -169,7 +169,10 @@ class _Parser:
             if cat != C.NEUTRAL:
                 node.intro_category = cat
             if node.intro_period is None:
-                node.intro_period = self.period_of(intro.text)
+                # only the sentence that announces the list: "Nhiệm vụ trọng tâm quý III/2022 như sau:", not
+                # the meeting's account before it ("... tình hình 9 tháng đầu năm. Sau khi nghe ...")
+                last = re.split(r"(?<=[.;!?])\s+", intro.text.strip())[-1]
+                node.intro_period = self.period_of(last)
             if node.intro_assignment is None:
                 # "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, chính quyền ... thực hiện tốt các nhiệm vụ sau:"
                 a = read_assignment(self.d, intro.text, self.fold(intro.text))
@@ -213,7 +216,13 @@ class _Parser:
         while n is not None and n.entry is not None:
             parts.append(n.component)
             n = n.parent
-        return ".".join(reversed(parts))
+        out: list[str] = []
+        for part in reversed(parts):
+            if out and part.startswith(out[-1] + "."):
+                out[-1] = part  # "2" then "2.1" reads "2.1", not "2.2.1"
+            else:
+                out.append(part)
+        return ".".join(out)
 
     # ---- walking -------------------------------------------------------------------------------------------
     def walk(self, node: Node, preamble: bool = False):
@@ -250,7 +259,9 @@ class _Parser:
             if c.kind == "table":
                 self.table(c, node, section)
         for c in tail:
-            self.consider(section, "", [c.text], True, False, None, None)
+            # the follow-up of the whole document belongs to no section
+            where = "" if C.FOLLOW_UP.search(self.fold(c.text)[:300]) else section
+            self.consider(where, "", [c.text], True, False, None, None)
         self.skip_marked([] if container else node.content, section)
 
     def skip_marked(self, entries: list[Entry], section: str):
@@ -324,10 +335,13 @@ class _Parser:
         strength, marker = ongoing_marker(deadline_cell) if deadline_cell else ("", "")
         if not strength:
             strength, marker = ongoing_marker(text, folded)
+        weak = deadline_of(hits, weak=True)
         if own is not None:
             d.deadline, d.deadline_text = own.date, own.text
         elif period is not None and strength != "strong":
             d.deadline, d.deadline_text = period.date, f"{period.text} (heading)"
+        elif weak is not None and strength != "strong":
+            d.deadline, d.deadline_text = weak.date, weak.text
         else:
             if strength == "strong":
                 d.ongoing, d.deadline_text = True, marker

@@ -28,7 +28,12 @@ PATTERNS = [
     ("quarter", re.compile(_PRE + r"quý\s+(?P<q>iv|i{1,3}|[1-4])(?!\w)(?:\s*(?:/|-|năm)\s*" + _YEAR + r")?(?!\d)")),
     ("year", re.compile(r"(?P<pre>cuối|hết|trong|đến hết|đến|trước|giữa|hoàn thành(?: trong)?|xong trong)\s+năm\s+" + _YEAR + r"(?!\s*[-–]\s*(?:19|20)?\d\d)(?!\d)")),
     ("this_year", re.compile(r"(?<!từ )(?P<pre>cuối|hết|trong|đến hết|giữa)\s+năm(?:\s+nay)?(?!\s*\d)(?!\w)")),
+    # "hoàn thành các chỉ tiêu năm 2022", "bố trí vốn năm 2023": a weak hint, below a heading's period
+    ("bare_year", re.compile(r"(?<!\w)năm\s+" + _YEAR + r"(?!\s*[-–]\s*(?:19|20)?\d\d)(?!\d)(?!\s+là(?!\w))")),
 ]
+_NOT_A_YEAR_TARGET = re.compile(r"(?:giai đoạn|nhiệm kỳ|từ|so với|khóa|cùng kỳ|kể từ|sau|trước đây|các|những|"
+                                r"hằng|hàng|mỗi)\s*$")
+_HORIZON = re.compile(r"(?:định hướng|tầm nhìn)\s*$")
 
 _CITED_BEFORE = re.compile(
     r"(?:(?:số|sô)\s*:?\s*[\w\-/.]+|(?:" + _DOCS + r")(?:\s+(?:số\s*)?[\w\-/.]+)?)\s*,?\s*"
@@ -54,6 +59,7 @@ class DateHit:
     start: int
     end: int
     text: str
+    weak: bool = False  # a bare year: a deadline only when nothing better is said
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -153,16 +159,25 @@ def find_dates(text: str, ref_year: int | None, not_before: dt.date | None = Non
                 window = folded[max(0, core - 90):core]
                 if _CITED_BEFORE.search(window) or _CITED_AFTER.match(folded, m.end()):
                     continue
-            date = _resolve(kind, m, ref_year)
+            before = folded[max(0, m.start() - 20):m.start()]
+            if kind == "year" and _HORIZON.search(before):
+                continue  # "định hướng đến năm 2030" is a horizon, not a deadline
+            if kind == "bare_year":
+                if _NOT_A_YEAR_TARGET.search(before) or _HORIZON.search(before):
+                    continue
+                if ref_year and int(m.group("y")) < ref_year:
+                    continue
+            date = _resolve("year" if kind == "bare_year" else kind, m, ref_year)
             if date is None or (not_before and date < not_before):
                 continue
-            hits.append(DateHit(date, m.start(), m.end(), _phrase(text, m)))
+            hits.append(DateHit(date, m.start(), m.end(), _phrase(text, m), weak=kind == "bare_year"))
     hits.sort(key=lambda h: h.start)
     return hits
 
 
-def deadline_of(hits: list[DateHit]) -> DateHit | None:
-    """The deadline a directive names: the end of the latest period it names."""
+def deadline_of(hits: list[DateHit], weak: bool = False) -> DateHit | None:
+    """The deadline a directive names: the end of the latest period it names (weak: of its bare years)."""
+    hits = [h for h in hits if h.weak == weak]
     return max(hits, key=lambda h: (h.date, -h.start)) if hits else None
 
 
