@@ -145,3 +145,5 @@ def test_the_page_shows_the_address_with_instructions_for_three_clients(client):
     url = settings.SITE_URL + feed_path(person)
     assert f'value="{url}"' in page
     assert "Outlook" in page and "Thunderbird" in page and "Google Calendar" in page
+    # Everyone finds the page in the personal menu (officers have no dashboard to find it on).
+    assert f'href="{reverse("calendar")}"' in client.get(reverse("tasks:list")).content.decode()
