@@ -57,14 +57,31 @@ def _date(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
+# A service writes its event (report, decision...) and the task's history row in one transaction: a history row
+# this close to an event by the same person is that event's effect on the task, shown under the event.
+SAME_ACTION = datetime.timedelta(seconds=5)
+
+
 def task_timeline(task: Task) -> list[Entry]:
-    entries: list[Entry] = []
-    entries += _reports(task)
-    entries += _extensions(task)
-    entries += _reviews(task)
-    entries += _task_history(task)
-    entries += _assignment_history(task)
+    events = _reports(task) + _extensions(task) + _reviews(task)
+    entries = events + _merge_into_events(_task_history(task), events) + _assignment_history(task)
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+
+
+def _merge_into_events(history: list[Entry], events: list[Entry]) -> list[Entry]:
+    """The history entries that are not the visible side of an event; the others lend it their changes."""
+    kept = []
+    for entry in history:
+        candidates = [event for event in events
+                      if entry.changes and entry.who is not None and event.who == entry.who and not event.changes
+                      and event.kind in ("report", "proposal", "review", "extension_decision")
+                      and abs(event.when - entry.when) <= SAME_ACTION]
+        event = min(candidates, key=lambda event: abs(event.when - entry.when), default=None)
+        if event is None:
+            kept.append(entry)
+        else:
+            event.changes = entry.changes
+    return kept
 
 
 def _reports(task: Task) -> list[Entry]:

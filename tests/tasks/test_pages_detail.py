@@ -168,3 +168,16 @@ def test_a_task_that_does_not_exist_and_one_of_another_unit_look_the_same(client
     foreign = client.get(reverse("tasks:detail", args=[world["task"].pk]))
     assert missing.status_code == foreign.status_code == 404
     assert world["task"].title not in foreign.content.decode()
+
+
+def test_a_decision_shows_what_it_changed_once_not_as_a_second_entry(client, world):
+    task, boss, office = world["task"], world["boss"], world["office"]
+    first = task.deadline
+    extension = services.request_extension(task=task, user=boss, new_deadline=first + datetime.timedelta(days=20),
+                                           reason="Chờ số liệu")
+    services.decide_extension(extension=extension, user=office, approve=True)
+    response, page = page_of(client, boss, task)
+    decision = next(entry for entry in response.context["timeline"] if entry.kind == "extension_decision")
+    assert ("Hạn xử lý", f"{first:%d/%m/%Y}", f"{extension.requested_deadline:%d/%m/%Y}") in decision.changes
+    assert [entry.kind for entry in response.context["timeline"]].count("history") == 1  # "Giao nhiệm vụ" only
+    assert page.count(f"{first:%d/%m/%Y} → {extension.requested_deadline:%d/%m/%Y}") == 1
