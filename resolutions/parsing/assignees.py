@@ -162,7 +162,7 @@ def read_assignment(directory: Directory, text: str, folded: str, heading: bool 
         after = subject[-1].end
         a.subject_verb = folded[after:after + 40].strip()
         claim(subject)
-        if not re.match(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|báo cáo|trình bày|sẽ|cam kết|"
+        if not re.match(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|trình bày|sẽ|cam kết|"
                         r"thống nhất|đồng ý|ghi nhận|đánh giá|đã)(?!\w)", a.subject_verb):
             lead_chains.append(subject)
     # "giao X", "đề nghị X", "yêu cầu X"

@@ -107,7 +107,7 @@ _MODAL = re.compile(r"(?<!\w)(?:cần|phải|có trách nhiệm|chịu trách nh
 _TRIGGER_WORD = re.compile(r"(?<!\w)(?:giao cho|giao|đề nghị|yêu cầu)\s+(?!cầu)")
 _SUGGESTER = re.compile(r"(?:đồng chí|đ/c|các đồng chí|đại biểu|các đại biểu|ý kiến|nhiều ý kiến|một số ý kiến|"
                         r"có ý kiến|thành viên)(?!\w)")
-_SUGGEST_VERB = re.compile(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|trình bày|phản ánh|báo cáo)(?!\w)")
+_SUGGEST_VERB = re.compile(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|trình bày|phản ánh|đã báo cáo)(?!\w)")
 _PROMISE = re.compile(r"(?:tôi|chúng tôi|thường trực tỉnh ủy|ban thường vụ tỉnh ủy|tỉnh ủy|thường trực|"
                       r"ban chấp hành đảng bộ tỉnh)\s+(?:[\w,]+\s+){0,4}?(?:sẽ|cam kết|xin hứa|hứa)(?!\w)")
 _APPROVAL = re.compile(r"(?:ban thường vụ tỉnh ủy|thường trực tỉnh ủy|ban chấp hành đảng bộ tỉnh|tỉnh ủy|hội nghị)\s+"

@@ -26,6 +26,8 @@ _GREETING = re.compile(r"(?:kính thưa|thưa các đồng chí|thưa toàn th�
 _GREETING_LINE = re.compile(r"(?:[-–•+]\s*)?(?:các đồng chí|đồng chí|quý vị|thưa|toàn thể|các vị|kính thưa)(?!\w)")
 _CLOSING = re.compile(r"(?:xin trân trọng cảm ơn|trân trọng cảm ơn|xin chân thành cảm ơn|xin cảm ơn|cảm ơn các đồng chí|"
                       r"chúc các đồng chí|chúc hội nghị|kính chúc|chúc sức khỏe)(?!\w)")
+_CLOSING_AHEAD = re.compile(r"cảm ơn|chúc|bế mạc|kết thúc|hoàn thành (?:toàn bộ |tất cả )?(?:các )?nội dung|"
+                            r"thành công tốt đẹp|trân trọng")
 _CONTINUATION = re.compile(r"(?:đồng thời|trong đó|theo đó|cụ thể|qua đó|từ đó|riêng|nhất là|đặc biệt)(?!\w)")
 _TERMINAL = re.compile(r"[.;!?…]\s*[\"”’')]*\s*$")
 
@@ -217,7 +219,7 @@ class _Parser:
             parts.append(n.component)
             n = n.parent
         out: list[str] = []
-        for part in reversed(parts):
+        for part in reversed([p for p in parts if p]):
             if out and part.startswith(out[-1] + "."):
                 out[-1] = part  # "2" then "2.1" reads "2.1", not "2.2.1"
             else:
@@ -482,7 +484,7 @@ def _mark_greetings(entries: list[Entry]):
     """Greetings at the top and the closing words of a speech are not part of the structure."""
     seen_body = False
     mode = ""
-    for e in entries:
+    for i, e in enumerate(entries):
         if e.kind != "para":
             seen_body = True
             continue
@@ -490,7 +492,15 @@ def _mark_greetings(entries: list[Entry]):
         if e.label.style in ("roman",) or (e.label.style == "caps" and mode == "closing"):
             mode = ""
         if _GREETING.match(f) and len(e.text) < 250:
-            mode = "closing" if seen_body else "greeting"
+            if not seen_body:
+                mode = "greeting"
+            else:
+                ahead = " ".join(fold(x.text) for x in entries[i + 1:i + 3] if x.kind == "para")
+                if _CLOSING_AHEAD.search(ahead) or i >= len(entries) - 2:
+                    mode = "closing"
+                else:  # "Thưa các đồng chí," between two parts of a speech
+                    e.mode, e.label = "greeting", NONE
+                    continue
         elif _CLOSING.match(f):
             mode = "closing"
         elif mode == "greeting" and not (_GREETING_LINE.match(f) and len(e.text) < 250):

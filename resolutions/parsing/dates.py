@@ -36,7 +36,7 @@ _NOT_A_YEAR_TARGET = re.compile(r"(?:giai đoạn|nhiệm kỳ|từ|so với|kh�
 _HORIZON = re.compile(r"(?:định hướng|tầm nhìn)\s*$")
 
 _CITED_BEFORE = re.compile(
-    r"(?:(?:số|sô)\s*:?\s*[\w\-/.]+|(?:" + _DOCS + r")(?:\s+(?:số\s*)?[\w\-/.]+)?)\s*,?\s*"
+    r"(?:(?:số|sô)\s*:?\s*\d[\w\-/.]*|(?:" + _DOCS + r")(?:\s+(?:số\s*)?\d[\w\-/.]*)?)\s*,?\s*"
     r"(?:của\s+[^,.;()]{0,60}?\s*,?\s*)?(?:\(?\s*)?(?:ban hành|ký|được ban hành)?\s*(?:ngày\s*)?$")
 _CITED_AFTER = re.compile(
     r"\s*,?\s*(?:của|do)\s+(?:bộ chính trị|ban bí thư|ban chấp hành|ban thường vụ|thường trực|tỉnh ủy|ủy ban|ubnd|"

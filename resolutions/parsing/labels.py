@@ -76,5 +76,7 @@ def section_component(label: Label, text: str) -> str:
         return label.label.rstrip(").")
     if label.style in ("paren_decimal", "paren_letter", "ordinal", "count"):
         return label.label
+    if label.style in ("dash", "plus", "dot"):
+        return ""  # a bullet that holds sub-items is not a heading of the document
     words = text[label.body_start:].strip().rstrip(":.;").strip()
     return words[:80]

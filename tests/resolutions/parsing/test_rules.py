@@ -207,3 +207,21 @@ def test_the_parser_package_imports_no_django():
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not any(name.split(".")[0] == "django" for name in names), path.name
+
+
+def test_a_greeting_between_two_parts_of_a_speech_does_not_end_it():
+    result = parse_text("Kính thưa các đồng chí,\nHôm nay Hội nghị sơ kết công tác quý I.\n"
+                        "1. Kết quả đạt được\n(1) Thu ngân sách đạt 32% dự toán.\n"
+                        "Thưa các đồng chí,\n"
+                        "2. Nhiệm vụ thời gian tới\n(1) Ban Tổ chức Tỉnh ủy rà soát quy hoạch trong quý III/2022.\n"
+                        "Kính thưa các đồng chí,\nHội nghị đã hoàn thành toàn bộ nội dung đề ra.\n"
+                        "(2) Chúc các đồng chí sức khỏe.\n", directory=SMALL, reference_year=2022)
+    assert [d.text[:20] for d in result.directives] == ["Ban Tổ chức Tỉnh ủy "]
+    assert "Lời kết" in next(s.reason for s in result.skipped if s.text.startswith("Hội nghị đã hoàn thành"))
+
+
+def test_a_report_due_from_a_unit_is_a_directive_and_its_date_is_not_a_cited_documents():
+    d = one("IV. TỔ CHỨC THỰC HIỆN\n4. Ủy ban Kiểm tra Tỉnh ủy báo cáo Ban Thường vụ Tỉnh ủy kết quả giám sát việc "
+            "thực hiện Nghị quyết trước ngày 15/12/2022.")
+    assert d.unmatched == ["Ủy ban Kiểm tra Tỉnh ủy"]  # not in this small directory: kept as written
+    assert d.deadline == dt.date(2022, 12, 15)
