@@ -36,6 +36,22 @@ def _wrapped(lines: list[str]) -> bool:
     return len(full) >= 0.5 * len(long_lines) and len(open_ended) >= 0.3 * len(full)
 
 
+_ALWAYS_NEW = re.compile(r"(?:nơi nhận|kính gửi|kính thưa|t/m\s|tm\.|k/t\s|kt\.|tl\.|t/l\s)", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[\s*\-_=~.·•]{3,}|\*")
+
+
+def _upper(line: str) -> bool:
+    return is_upper_line(line) and len(line.split()) >= 2
+
+
+_PAGE_NUMBER = re.compile(r"(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?", re.IGNORECASE)
+
+
+def page_furniture(line: str) -> bool:
+    """A page number on a line of its own: '2', '- 2 -', 'Trang 2', '2/10'."""
+    return bool(_PAGE_NUMBER.fullmatch(line.strip()))
+
+
 def reflow(lines: list[str], indents: list[float] | None = None, gaps: list[bool] | None = None) -> list[str]:
     """Join the lines of wrapped text back into paragraphs.
 
@@ -44,7 +60,7 @@ def reflow(lines: list[str], indents: list[float] | None = None, gaps: list[bool
     indent marks a new paragraph.
     """
     lines = [clean(ln) for ln in lines]
-    keep = [i for i, ln in enumerate(lines) if ln]
+    keep = [i for i, ln in enumerate(lines) if ln and not page_furniture(ln)]
     if not keep:
         return []
     widths = sorted(len(lines[i]) for i in keep)
@@ -52,14 +68,26 @@ def reflow(lines: list[str], indents: list[float] | None = None, gaps: list[bool
     use_indent = bool(indents) and any(v > 0 for v in indents)
     paras: list[str] = []
     prev = None
+    in_header = True  # until a paragraph runs over more than one line
     for i in keep:
         ln = lines[i]
         new = prev is None
         if not new:
             p = lines[prev]
             first = ln[:1]
-            if read_label(ln).style:
+            label = read_label(ln)
+            broke_mid_sentence = len(p) >= 0.85 * width and not _TERMINAL.search(p) and not p.endswith(":")
+            if _ALWAYS_NEW.match(ln) or _SEPARATOR.fullmatch(ln):
                 new = True
+            elif label.style and broke_mid_sentence and (
+                    label.style in ("dash", "plus") or ln[label.body_start:label.body_start + 1].islower()):
+                new = False  # "Cần Thơ" / "- Cà Mau", "trong đó:" / "(1) thu ngân sách": the line broke there
+            elif label.style:
+                new = True
+            elif _upper(p) != _upper(ln):
+                new = True  # "KẾT LUẬN CỦA BAN THƯỜNG VỤ" / "về ...": a change of case is a change of line
+            elif in_header and not (first.islower() or first.isdigit()):
+                new = True  # the header's lines stand alone unless one clearly goes on
             elif first.islower() and not is_upper_line(p):
                 new = False  # a Vietnamese paragraph never opens in lower case
             elif first.isdigit() and not _TERMINAL.search(p):
@@ -73,6 +101,7 @@ def reflow(lines: list[str], indents: list[float] | None = None, gaps: list[bool
             elif _TERMINAL.search(p) and not ln[:1].islower() and not use_indent:
                 new = p.endswith((":", ";")) or len(p) < 0.85 * width
         if new:
+            in_header = in_header and (not paras or len(paras[-1]) <= width)
             paras.append(ln)
         else:
             paras[-1] = paras[-1] + " " + ln
@@ -102,7 +131,7 @@ def text_blocks(text: str) -> list:
                 gaps = [i > 0 and not lines[i - 1] for i in range(len(lines))]
                 blocks.extend(Para(p) for p in reflow(lines, gaps=gaps))
             else:
-                blocks.extend(Para(ln) for ln in lines if ln)
+                blocks.extend(Para(ln) for ln in lines if ln and not page_furniture(ln))
 
     i = 0
     while i < len(raw):

@@ -26,6 +26,7 @@ _GREETING = re.compile(r"(?:kính thưa|thưa các đồng chí|thưa toàn th�
 _GREETING_LINE = re.compile(r"(?:[-–•+]\s*)?(?:các đồng chí|đồng chí|quý vị|thưa|toàn thể|các vị|kính thưa)(?!\w)")
 _CLOSING = re.compile(r"(?:xin trân trọng cảm ơn|trân trọng cảm ơn|xin chân thành cảm ơn|xin cảm ơn|cảm ơn các đồng chí|"
                       r"chúc các đồng chí|chúc hội nghị|kính chúc|chúc sức khỏe)(?!\w)")
+_SENTENCE_START = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
 _CLOSING_AHEAD = re.compile(r"cảm ơn|chúc|bế mạc|kết thúc|hoàn thành (?:toàn bộ |tất cả )?(?:các )?nội dung|"
                             r"thành công tốt đẹp|trân trọng")
 _CONTINUATION = re.compile(r"(?:đồng thời|trong đó|theo đó|cụ thể|qua đó|từ đó|riêng|nhất là|đặc biệt)(?!\w)")
@@ -252,6 +253,15 @@ class _Parser:
                 tail.append(c)
             else:
                 paras.append(c.text)
+        if not tail:
+            # wrapped text may have run the document's follow-up line into the last item's paragraph
+            f = self.fold(paras[-1])
+            for m in _SENTENCE_START.finditer(paras[-1]):
+                if C.FOLLOW_UP.match(f, m.end()) or (C.FOLLOW_UP.search(f[m.end():m.end() + 200])
+                                                      and re.match(r"giao|đề nghị|yêu cầu", f[m.end():])):
+                    tail.append(Entry("para", paras[-1][m.end():]))
+                    paras[-1] = paras[-1][:m.start() + 1]
+                    break
         text = "\n\n".join(p for p in paras if p)
         if text and category in (C.ASSESSMENT, C.PURPOSE, C.SUGGESTION):
             self.skip(section, e.label.label, text, reason or category)

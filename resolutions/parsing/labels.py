@@ -10,7 +10,7 @@ _COUNTS = ["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chí
 
 _PATTERNS = [
     # style, regex (group "lab" is the label as written, the rest of the paragraph follows the match)
-    ("roman", re.compile(rf"(?P<lab>(?=[IVX])({_ROMAN}))\s*(?:[./:)\-–]\s*|\s+-\s+)(?=\S)")),
+    ("roman", re.compile(rf"(?P<lab>(?=[IVXL])({_ROMAN}))\s*(?:[./:)\-–](?!\d)\s*|\s+-\s+)(?=\S)")),
     ("decimal_multi", re.compile(r"(?P<lab>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[./:)]?\s+(?=\S)")),
     ("decimal", re.compile(r"(?P<lab>\d{1,2})\s*(?P<punct>[./)])\s*(?=[^\d\s/.]|\s)\s*")),
     ("paren_decimal", re.compile(r"(?P<lab>\(\d{1,2}\))\s*(?=\S)")),

@@ -8,7 +8,7 @@ import re
 import unicodedata
 import zipfile
 
-from .blocks import Para, Table, reflow, text_blocks
+from .blocks import Para, page_furniture, reflow, text_blocks
 from .model import ParseError
 from .text import clean
 
@@ -171,7 +171,7 @@ def pdf_blocks(data: bytes) -> list:
             page_lines = _pdf_page_lines(page)
         except Exception:  # one damaged page does not lose the others
             page_lines = []
-        page_lines = [pl for pl in page_lines if not _page_furniture(pl[0])]
+        page_lines = [pl for pl in page_lines if not page_furniture(pl[0])]
         for i, (text, indent, gap) in enumerate(page_lines):
             lines.append(text)
             indents.append(indent)
@@ -180,11 +180,6 @@ def pdf_blocks(data: bytes) -> list:
         raise ParseError("Tệp PDF không có lớp văn bản (có thể là bản scan ảnh): hãy dùng tệp PDF có văn bản, "
                          "tệp .docx, hoặc nhận dạng ký tự (OCR) trước khi tải lên.")
     return [Para(p) for p in reflow(lines, indents=indents, gaps=gaps)]
-
-
-def _page_furniture(text: str) -> bool:
-    """Page numbers: '2', '- 2 -', 'Trang 2', '2/10'."""
-    return bool(re.fullmatch(r"\s*(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*", text, re.IGNORECASE))
 
 
 def _pdf_page_lines(page) -> list[tuple[str, float, bool]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from resolutions.parsing import parse_file
+from resolutions.parsing import parse_file, parse_text
 
 from tests.resolutions.parsing._expected import DOCUMENTS, differences, expectations, load
 
@@ -58,3 +58,18 @@ def test_each_document_gives_the_directives_a_careful_reader_lists(expected_file
 def test_there_are_at_least_eight_documents_of_other_shapes():
     kinds = {p.name.split(".")[-1] for p in DOCUMENTS.iterdir() if p.suffix in (".txt", ".docx", ".pdf")}
     assert len(expectations()) >= 8 and {"txt", "docx", "pdf"} <= kinds
+
+
+@pytest.mark.parametrize("name", ["thong_bao_ket_luan_du_an", "chi_thi_pccc", "thong_bao_lam_viec_long_my",
+                                  "phat_bieu_lam_viec_phung_hiep"])
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_a_hard_wrapped_copy_with_page_numbers_gives_the_same_directives(name, width):
+    """Text pasted from a PDF or an e-mail: lines broken at the margin, a page number every 40 lines."""
+    import textwrap
+    lines = []
+    for paragraph in (DOCUMENTS / f"{name}.txt").read_text(encoding="utf-8").split("\n"):
+        lines.extend(textwrap.wrap(paragraph, width) or [""])
+    for k in range(40, len(lines), 40):
+        lines.insert(k, str(k // 40 + 1))
+    output = parse_text("\n".join(lines)).to_json()
+    assert differences(load(DOCUMENTS / f"{name}.expected.json"), output) == []
