@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REMOVED = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECURE_SSL_REDIRECT",
            "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "PORTAL_ADMIN_REQUIRE_2FA",
-           "TRUST_X_FORWARDED_PROTO", "TRUST_X_FORWARDED_FOR", "SECURE_HSTS_PRELOAD", "SESSION_IDLE_MINUTES")
+           "TRUST_X_FORWARDED_PROTO", "TRUST_X_FORWARDED_FOR", "SECURE_HSTS_PRELOAD", "SESSION_IDLE_MINUTES",
+           # Set for the browser tests in this process; a deployment never has it (async.E001).
+           "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def production_env(tmp_path, **overrides) -> dict[str, str]:
