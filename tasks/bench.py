@@ -34,7 +34,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, reset_queries
 from django.db.models import Count
 from django.http import JsonResponse
 from django.test import Client, RequestFactory, override_settings
@@ -232,6 +232,9 @@ def measure_page(key, label, who, user, url, requests=REQUESTS, warmup=WARMUP) -
             if response.status_code != 200:
                 result.state = f"error: HTTP {response.status_code}"
                 return result
+        # The request resets the query log when it starts: start from an empty log, so the capture's slice is
+        # the whole request (with DEBUG on, queries before it would otherwise shift the slice).
+        reset_queries()
         with CaptureQueriesContext(connection) as captured:
             response = _get(client, url)
         if response.status_code != 200:
@@ -267,6 +270,7 @@ def measure_floor(user, requests=REQUESTS, warmup=WARMUP) -> Result:
 
     for _ in range(warmup):
         once()
+    reset_queries()
     with CaptureQueriesContext(connection) as captured:
         once()
     result.queries = len(captured)
