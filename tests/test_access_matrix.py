@@ -55,6 +55,8 @@ PAGES = {
     "documents": ("resolutions:list", {}),
     "admin": ("admin:index", {"leader_a": ADMIN_LOGIN, "officer_a": ADMIN_LOGIN, "leader_b": ADMIN_LOGIN,
                               "officer_b": ADMIN_LOGIN, "anonymous": ADMIN_LOGIN, "inactive": ADMIN_LOGIN}),
+    "new task": ("tasks:create", {"standing": "403", "leader_a": "403", "officer_a": "403", "leader_b": "403",
+                                  "officer_b": "403"}),
     "admin task list": ("admin:tasks_task_changelist", "admin"),
     "admin document list": ("admin:resolutions_resolution_changelist", "admin"),
 }
@@ -76,6 +78,8 @@ ACTION_PAGES = {
     "contribute": ("tasks:contribute", "coordinated_task", {"leader", "officer"}),
     "propose completion": ("tasks:propose", "task", {"leader"}),
     "request extension": ("tasks:extension", "task", {"leader"}),
+    "delegate": ("tasks:delegate", "task", {"leader"}),
+    "decide completion": ("tasks:decide_completion", "proposed_task", {"office"}),
     "change lead": ("tasks:change_lead", "task", {"office"}),
     "cancel": ("tasks:cancel", "task", {"office"}),
     "edit": ("tasks:edit", "task", {"office"}),
@@ -92,6 +96,7 @@ class Side:
     task: Task
     sub_task: Task
     coordinated_task: Task
+    proposed_task: Task
     resolution: object
     attachment: Attachment
     extension: ExtensionRequest
@@ -107,7 +112,10 @@ def _side(name: str, office) -> Side:
     sub_task = TaskFactory(lead=sub_unit, title=f"Nhiệm vụ của đơn vị trực thuộc {name}")
     coordinated_task = TaskFactory(lead=UnitFactory(), coordinating=[unit],
                                    title=f"Nhiệm vụ phối hợp của {name}")
+    proposed_task = TaskFactory(lead=unit, title=f"Nhiệm vụ đề nghị hoàn thành của {name}",
+                                status=Task.Status.PROPOSED)
     report = ProgressReportFactory(task=task, text=f"Báo cáo riêng của {name}")
+    Review.objects.create(task=proposed_task, proposed_by=report.author, result=f"Kết quả của {name}")
     attachment = Attachment(report=report, original_name=f"bao-cao-{name}.pdf", content_type="application/pdf",
                             size=8)
     attachment.file.save("x.pdf", SimpleUploadedFile("x.pdf", b"%PDF-1.4"), save=False)
@@ -118,7 +126,7 @@ def _side(name: str, office) -> Side:
         task=extended, unit=unit, requested_by=report.author, current_deadline=extended.deadline,
         requested_deadline=extended.deadline + datetime.timedelta(days=30), reason=f"Lý do gia hạn của {name}",
     )
-    return Side(unit, sub_unit, task, sub_task, coordinated_task, resolution, attachment, extension)
+    return Side(unit, sub_unit, task, sub_task, coordinated_task, proposed_task, resolution, attachment, extension)
 
 
 @pytest.fixture
@@ -281,7 +289,7 @@ def _foreign_words(world, person):
     foreign = world["B"] if _unit_of(person) == "A" else world["A"]
     return [foreign.task.title, foreign.sub_task.title, foreign.coordinated_task.title, foreign.resolution.title,
             foreign.unit.name, foreign.attachment.original_name, foreign.extension.reason,
-            foreign.extension.task.title]
+            foreign.extension.task.title, foreign.proposed_task.title]
 
 
 @pytest.mark.parametrize("person", ["leader_a", "officer_a", "leader_b", "officer_b"])
@@ -319,10 +327,10 @@ def test_filtering_by_a_foreign_unit_or_document_shows_nothing_of_it(client, wor
 def test_the_counters_count_only_the_units_own_tasks(client, world):
     response = _client(client, world, "officer_a").get("/")
     counts = response.context["counts"]
-    # Unit A: its overdue task, the task it asked to extend and the one it coordinates (both on track); not the
-    # sub-unit's (an officer does not see it), nothing of unit B.
+    # Unit A: its overdue task; the task it asked to extend, the proposed one and the one it coordinates (on
+    # track); not the sub-unit's (an officer does not see it), nothing of unit B.
     assert counts["overdue"] == 1
-    assert sum(counts.values()) == 3
+    assert sum(counts.values()) == 4
 
 
 def test_the_office_sees_both_units_everywhere(client, world):
