@@ -42,6 +42,7 @@ class Entry:
     bold: bool = False
     rows: list[list[str]] = field(default_factory=list)
     mode: str = ""  # "greeting" or "closing"
+    rank: int = 1  # of an unlabeled heading: 1 for capitals or Heading 1, n for Heading n, 5 for a bold line
 
     @property
     def body(self) -> str:
@@ -69,7 +70,7 @@ class Node:
     def barrier(self) -> bool:
         """A heading that starts a new part of the document: what an intro said above it does not reach in."""
         e = self.entry
-        return e is not None and (e.label.style in ("roman", "caps") or e.heading_level == 1)
+        return e is not None and (e.label.style == "roman" or (e.label.style == "caps" and e.rank == 1))
 
 
 class _Parser:
@@ -107,12 +108,21 @@ class _Parser:
                 stack = [style]
                 depth = 0
             elif style == "caps":
-                # an unlabeled heading ("TỔ CHỨC THỰC HIỆN", a bold line): a part of its own, or of the roman part
-                if "caps" in stack:
-                    depth = stack.index("caps")
+                # an unlabeled heading: "TỔ CHỨC THỰC HIỆN" or Heading 1 opens a part of its own (or of the roman
+                # part); Heading 2, 3 ... and a bold line sit under the headings above them, never under an item
+                key = f"caps{e.rank}"
+                if key in stack:
+                    depth = stack.index(key)
                     del stack[depth + 1:]
                 else:
-                    stack = ["roman", "caps"] if "roman" in stack else ["caps"]
+                    kept = []
+                    for s in stack:
+                        if s == "roman" or (s.startswith("caps") and int(s[4:]) < e.rank) or (
+                                s in ("decimal", "decimal_multi") and e.rank >= 5):
+                            kept.append(s)
+                        else:
+                            break
+                    stack = kept + [key]
                     depth = len(stack) - 1
             elif style in stack:
                 depth = stack.index(style)
@@ -480,13 +490,15 @@ def _entries(blocks: list) -> list[Entry]:
                                 or (b.bold and len(text) <= 100 and not _TERMINAL.search(text)
                                     and not text.endswith(":"))):
             label = Label("caps", "", 0)
-        out.append(Entry("para", text, label, b.heading_level, b.bold))
+        rank = b.heading_level or (1 if is_upper_line(text) else 5)
+        out.append(Entry("para", text, label, b.heading_level, b.bold, rank=rank))
     # "Nhiệm vụ trọng tâm thời gian tới" on a line of its own, right above numbered items, is a heading
     for e, nxt in zip(out, out[1:]):
         if (e.kind == "para" and not e.label.style and nxt.kind == "para" and nxt.label.style
                 and len(e.text) <= 100 and not _TERMINAL.search(e.text) and not e.text.endswith((":", ","))
                 and _HEADING_WORDS.match(fold(e.text)) and not C._VERB_START.match(fold(e.text))):
             e.label = Label("caps", "", 0)
+            e.rank = 5
     return out
 
 

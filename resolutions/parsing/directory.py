@@ -86,6 +86,9 @@ _LOWER_LEVEL = re.compile(r"\s+(?:các\s+)?(?:huyện|thị xã|thành phố|tp\
                           r"cấp huyện|cấp xã|cấp cơ sở|cơ sở|trung ương)(?!\w)")
 
 
+_OTHER_COMMITTEE = re.compile(r"\s+(?:huyện ủy|thành ủy|thị ủy|đảng ủy|trung ương|bộ\s|chính phủ)(?!\w)")
+
+
 @dataclass(frozen=True)
 class Entity:
     kind: str  # "unit", "group", "vague", "issuer", "other"
@@ -205,6 +208,9 @@ class Directory:
             if stop < len(folded) and (folded[stop].isalnum() or folded[stop] == "_"):
                 continue
             if entity.guarded and _LOWER_LEVEL.match(folded, stop):
+                continue
+            if entity.kind == "unit" and _OTHER_COMMITTEE.match(folded, stop):
+                # "Ban Tổ chức Huyện ủy Phụng Hiệp" is the district's board, not the province's "Ban Tổ chức"
                 continue
             return stop, entity
         return None

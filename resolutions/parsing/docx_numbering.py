@@ -11,6 +11,7 @@ import re
 from docx.oxml.ns import qn
 
 from .blocks import Para, Table
+from .labels import read_label
 from .text import clean
 
 _BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf076": "❖", "\uf0fc": "✓", "\uf0e0": "➢", "\uf02d": "-",
@@ -188,8 +189,10 @@ def _para_text(p) -> str:
         tag = el.tag
         if tag == qn("w:t"):
             parts.append(el.text or "")
-        elif tag in (qn("w:tab"), qn("w:br"), qn("w:cr")):
+        elif tag == qn("w:tab"):
             parts.append(" ")
+        elif tag in (qn("w:br"), qn("w:cr")):
+            parts.append("\n")
         elif tag == qn("w:delText"):
             continue
     return "".join(parts)
@@ -239,10 +242,26 @@ def document_blocks(document) -> list:
     numbering = Numbering(document)
     blocks: list = []
 
-    def para_of(p) -> str:
+    def para_of(p, in_cell: bool = False) -> str:
         label = numbering.label(p)
         text = _para_text(p)
-        return clean(f"{label} {text}" if label and text.strip() else text)
+        if label and not text.strip():
+            return label if in_cell else ""  # a numbered STT cell holds only its number
+        return clean(f"{label} {text}" if label else text)
+
+    def lines_of(p, in_cell: bool = False) -> list[str]:
+        """A paragraph's lines: a manual line break (Shift+Enter) often separates what are really paragraphs,
+        unless the next line goes on in lower case."""
+        out: list[str] = []
+        for line in para_of(p, in_cell).split("\n"):
+            line = clean(line)
+            if not line:
+                continue
+            if out and line[:1].islower() and not read_label(line).style:
+                out[-1] += " " + line
+            else:
+                out.append(line)
+        return out
 
     def table_of(tbl) -> Table:
         from docx.table import Table as DocxTable
@@ -255,9 +274,7 @@ def document_blocks(document) -> list:
                 lines = []
                 for el in _paragraphs(tc):
                     if el.tag == qn("w:p"):
-                        t = para_of(el)
-                        if t:
-                            lines.append(t)
+                        lines.extend(lines_of(el, in_cell=True))
                     else:
                         inner = table_of(el)
                         lines.extend(" | ".join(c for c in row if c) for row in inner.rows)
@@ -274,9 +291,8 @@ def document_blocks(document) -> list:
     body = document.element.body
     for el in _paragraphs(body):
         if el.tag == qn("w:p"):
-            text = para_of(el)
-            if text:
-                blocks.append(Para(text, _heading_level(el, numbering.styles), _bold(el)))
+            level, bold = _heading_level(el, numbering.styles), _bold(el)
+            blocks.extend(Para(line, level, bold) for line in lines_of(el))
         else:
             blocks.append(table_of(el))
     return blocks

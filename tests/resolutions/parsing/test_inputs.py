@@ -150,3 +150,66 @@ def test_pasted_text_that_is_empty_is_refused():
 def test_a_text_with_no_directive_gives_an_empty_list_not_an_error():
     result = parse_text("Kết quả đạt được\n\n(1) Thu ngân sách đạt 105% dự toán.\n")
     assert result.directives == [] and result.skipped
+
+
+def _word(build) -> bytes:
+    from docx import Document
+    doc = Document()
+    build(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_a_word_file_with_heading_styles_bold_headings_line_breaks_and_a_tabbed_header():
+    def build(doc):
+        doc.add_paragraph("TỈNH ỦY HẬU GIANG\t\t\tĐẢNG CỘNG SẢN VIỆT NAM")
+        doc.add_paragraph("Số 77-KL/TU\t\t\tHậu Giang, ngày 03 tháng 10 năm 2022")
+        doc.add_paragraph("KẾT LUẬN").runs[0].bold = True
+        doc.add_paragraph("về công tác dân vận")
+        doc.add_heading("Kết quả đạt được", level=1)
+        doc.add_paragraph("Công tác dân vận được các cấp ủy quan tâm, đạt nhiều kết quả.")
+        doc.add_heading("Nhiệm vụ thời gian tới", level=1)
+        p = doc.add_paragraph()
+        p.add_run("Nhiệm vụ trọng tâm quý IV/2022").bold = True
+        p = doc.add_paragraph("1. Ban Dân vận Tỉnh ủy chủ trì, phối hợp với Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh tổ chức")
+        p.runs[0].add_break()
+        p.add_run("hội nghị đối thoại với Nhân dân.")
+        p.add_run().add_break()
+        p.add_run("2. Các huyện ủy, thị ủy, thành ủy thường xuyên nắm tình hình Nhân dân.")
+    result = parse_file(_word(build), "kl.docx")
+    assert (result.header.number, str(result.header.issued_on)) == ("77-KL/TU", "2022-10-03")
+    first, second = result.directives
+    assert first.text.endswith("tổ chức hội nghị đối thoại với Nhân dân.") and first.label == "1."
+    assert first.lead_units == ["Ban Dân vận Tỉnh ủy"] and str(first.deadline) == "2022-12-31"
+    assert second.label == "2." and second.scope_groups == ["cap_uy"] and second.ongoing
+    assert "Nhiệm vụ thời gian tới" in first.section
+    assert any("kết quả" in s.reason for s in result.skipped)
+
+
+def test_a_word_table_numbered_by_word_itself_keeps_its_labels():
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from tests.resolutions.documents.docx_fixtures import _add_numbering
+
+    def build(doc):
+        _add_numbering(doc, 80, 81, [("decimal", "%1.", None)])
+        doc.add_paragraph("KẾ HOẠCH")
+        table = doc.add_table(rows=3, cols=4)
+        for cell, text in zip(table.rows[0].cells, ("TT", "Nội dung công việc", "Đơn vị thực hiện", "Thời hạn")):
+            cell.text = text
+        rows = [("Tổ chức sơ kết Nghị quyết.", "Ban Tổ chức Tỉnh ủy", "Quý IV/2022"),
+                ("Rà soát quy hoạch cán bộ.", "Ủy ban Kiểm tra Tỉnh ủy", "Tháng 11/2022")]
+        for row, (content, lead, when) in zip(table.rows[1:], rows):
+            numpr = OxmlElement("w:numPr")
+            for tag, val in (("w:ilvl", "0"), ("w:numId", "81")):
+                el = OxmlElement(tag)
+                el.set(qn("w:val"), val)
+                numpr.append(el)
+            row.cells[0].paragraphs[0]._p.get_or_add_pPr().append(numpr)
+            row.cells[0].paragraphs[0].add_run("")
+            row.cells[1].text, row.cells[2].text, row.cells[3].text = content, lead, when
+    result = parse_file(_word(build), "kh.docx", reference_year=2022)
+    assert [(d.label, d.lead_units, str(d.deadline)) for d in result.directives] == [
+        ("1.", ["Ban Tổ chức Tỉnh ủy"], "2022-12-31"), ("2.", ["Ủy ban Kiểm tra Tỉnh ủy"], "2022-11-30")]

@@ -225,3 +225,8 @@ def test_a_report_due_from_a_unit_is_a_directive_and_its_date_is_not_a_cited_doc
             "thực hiện Nghị quyết trước ngày 15/12/2022.")
     assert d.unmatched == ["Ủy ban Kiểm tra Tỉnh ủy"]  # not in this small directory: kept as written
     assert d.deadline == dt.date(2022, 12, 15)
+
+
+def test_a_district_board_is_not_taken_for_the_provincial_board_of_the_same_name():
+    d = one("1. Ban Tổ chức Huyện ủy Phụng Hiệp rà soát quy hoạch cán bộ trong quý IV/2022.")
+    assert d.lead_units == [] and d.unmatched == ["Ban Tổ chức Huyện ủy Phụng Hiệp"]
