@@ -79,20 +79,30 @@ class DateField(forms.DateField):
         return super().to_python(value)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, **kwargs)
-        self.error_messages = {**self.error_messages, "required": _("Vui lòng chọn đơn vị."),
-                               "invalid_choice": INVALID_CHOICE}
+class ChoiceOfRows(forms.ModelChoiceField):
+    """A select of database rows: any value not offered (another unit's id, a NUL byte, text) is an invalid choice,
+    said in Vietnamese (Django's own NUL check in to_python bypasses the field's error messages)."""
 
+    required_message = REQUIRED
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, **kwargs)
         self.error_messages = {
-            **self.error_messages, "required": _("Vui lòng chọn đơn vị."), "invalid_choice": INVALID_CHOICE,
+            **self.error_messages, "required": self.required_message, "invalid_choice": INVALID_CHOICE,
             "invalid_pk_value": INVALID_CHOICE, "invalid_list": INVALID_CHOICE,
         }
+
+    def validate_no_null_characters(self, value):
+        if "\x00" in str(value):
+            raise ValidationError(INVALID_CHOICE, code="invalid_choice")
+
+
+class UnitChoiceField(ChoiceOfRows):
+    required_message = _("Vui lòng chọn đơn vị.")
+
+
+class UnitMultipleChoiceField(UnitChoiceField, forms.ModelMultipleChoiceField):
+    pass
 
 
 class MultipleFileInput(forms.FileInput):
@@ -372,10 +382,7 @@ class TaskCreateForm(TaskFieldsMixin, ActionForm):
     description = TextField(label=_("Nội dung"), required=False, rows=5)
     lead_unit = UnitChoiceField(Unit.objects.none(), label=_("Đơn vị chủ trì"))
     coordinating_units = UnitMultipleChoiceField(Unit.objects.none(), label=_("Đơn vị phối hợp"), required=False)
-    directive = forms.ModelChoiceField(
-        Directive.objects.none(), label=_("Văn bản, nội dung chỉ đạo (nếu có)"), required=False,
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
+    directive = ChoiceOfRows(Directive.objects.none(), label=_("Văn bản, nội dung chỉ đạo (nếu có)"), required=False)
     service_error_fields = {"inactive_unit": "lead_unit"}
 
     def __init__(self, *args, **kwargs):

@@ -23,6 +23,7 @@ from django.core.exceptions import (
 )
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,7 +38,8 @@ from .services import ConflictError, ServiceError
 
 PAGE_TEMPLATE = "tasks/task_form.html"
 REFUSED = gettext_lazy("Bạn không thể thực hiện thao tác này với nhiệm vụ ở trạng thái hiện tại.")
-TOO_BIG = gettext_lazy("Dữ liệu gửi lên quá lớn hoặc quá nhiều tệp. Hãy rút gọn nội dung hoặc gửi ít tệp hơn.")
+TOO_BIG = gettext_lazy("Không đọc được dữ liệu gửi lên: quá lớn, quá nhiều tệp hoặc sai định dạng. Hãy rút gọn nội "
+                       "dung hoặc gửi ít tệp hơn.")
 
 action_view = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -88,7 +90,7 @@ def _handle(request, *, task: Task | None, form_class, allowed: bool, perform: C
     if request.method == "POST":
         try:
             data, files = request.POST, request.FILES
-        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
             form = form_class(**kwargs)
             context = {**(context or {}), "request_error": TOO_BIG}
             status = 413

@@ -63,3 +63,23 @@ def snapshot() -> dict:
         "notifications": Notification.objects.count(),
         "history": Task.history.count(),
     }
+
+
+BOUNDARY = "portal-test-boundary-5f0c2a9e"
+
+
+def multipart(fields: dict, files=()) -> dict:
+    """A multipart body written by hand, for client.post(url, **multipart(...)).
+
+    Django's test client keeps only the base name of a file, so a name such as "../../x.pdf" never leaves it; a
+    browser or a script sends whatever it likes, and so does this. `files` is a list of (field, name, bytes)."""
+    parts = []
+    for name, value in fields.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                         + str(item).encode() + b"\r\n")
+    for field, filename, data in files:
+        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+                     "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    body = b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+    return {"data": body, "content_type": f"multipart/form-data; boundary={BOUNDARY}"}

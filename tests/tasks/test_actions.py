@@ -15,7 +15,7 @@ from django.urls import reverse
 from tasks import services
 from tasks.models import Assignment, Attachment, ExtensionRequest, ProgressReport, Standing, Task
 from tests.factories import office_user
-from tests.tasks.support import PDF, World, days, ddmmyyyy, snapshot
+from tests.tasks.support import PDF, World, days, ddmmyyyy, multipart, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -168,17 +168,19 @@ def test_the_task_page_shows_only_the_actions_the_person_may_take(w):
 
 
 def test_an_officer_reports_with_a_pdf_and_is_sent_back_to_the_task(w, settings):
-    response = w.client(w.officer).post(reverse("tasks:report", args=[w.task.pk]), {
-        "text": "Đã tổ chức quán triệt.", "percent": "35", "attachments": [pdf("../../Báo cáo quý II.pdf")]})
+    # Sent as a script could send it: the test client itself would strip the path from the names.
+    response = w.client(w.officer).post(reverse("tasks:report", args=[w.task.pk]), **multipart(
+        {"text": "Đã tổ chức quán triệt.", "percent": "35"},
+        [("attachments", "../../Báo cáo quý II.pdf", PDF), ("attachments", "..\\..\\media\\x.pdf", PDF)]))
     assert response.status_code == 302 and response["Location"] == w.task.get_absolute_url()
     assert flash(response) == ["Đã gửi báo cáo tiến độ."]
     report = ProgressReport.objects.get()
     assert (report.text, report.percent, report.author) == ("Đã tổ chức quán triệt.", 35, w.officer)
-    attachment = report.attachments.get()
-    # The person's name is kept for the download; the stored name is generated, with no path in it.
-    assert attachment.original_name == "Báo cáo quý II.pdf"
-    assert re.fullmatch(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}", attachment.file.name)
-    assert [path.name for path in stored_files(settings)] == [attachment.file.name.rsplit("/", 1)[1]]
+    # The person's name is kept for the download, without its path; the stored name is generated.
+    assert [a.original_name for a in report.attachments.order_by("pk")] == ["Báo cáo quý II.pdf", "x.pdf"]
+    stored = sorted(a.file.name for a in report.attachments.all())
+    assert all(re.fullmatch(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}", name) for name in stored)
+    assert sorted(str(path.relative_to(settings.MEDIA_ROOT)) for path in stored_files(settings)) == stored
     assert w.fresh().progress == 35
 
 
@@ -234,7 +236,7 @@ def test_a_request_too_large_to_read_is_refused_with_a_message(w, settings):
     response = w.client(w.leader).post(reverse("tasks:propose", args=[w.task.pk]),
                                        {"result": "x" * 20_000, "version": w.task.version})
     assert response.status_code == 413
-    assert "Dữ liệu gửi lên quá lớn" in errors_of(response)
+    assert "Không đọc được dữ liệu gửi lên: quá lớn" in errors_of(response)
     assert snapshot() == before
 
 
@@ -541,3 +543,17 @@ def test_a_tampered_version_is_refused(w):
         assert response.status_code in (400, 409)
         assert "tải lại trang" in errors_of(response).lower()
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("action, data", [
+    ("change_lead", {"unit": "\x00", "version": "1"}),
+    ("cancel", {"reason": "Hủy.", "version": "1\x00"}),
+    ("delegate", {"unit": "1\x00", "deadline": "\x00"}),
+])
+def test_nul_bytes_in_choices_and_numbers_get_a_vietnamese_error(w, action, data):
+    user = w.leader if action == "delegate" else w.office
+    response = w.client(user).post(reverse(f"tasks:{action}", args=[w.task.pk]), data)
+    assert response.status_code == 400
+    errors = errors_of(response)
+    assert "Null characters" not in response.content.decode()
+    assert "Lựa chọn không hợp lệ" in errors or "không hợp lệ" in errors
