@@ -37,8 +37,8 @@ from django.utils.translation import gettext_lazy as _
 from resolutions.models import Resolution
 
 from . import roles
-from .filters import TaskFilterForm, filter_tasks
-from .models import Membership, Standing, Task, Unit, UnitGroup, local_today
+from .filters import filter_tasks, in_period
+from .models import Assignment, Membership, Standing, Task, Unit, UnitGroup, local_today
 from .selectors import scope_for, visible_resolutions, visible_tasks
 
 # --- who sees it --------------------------------------------------------------------------------------------
@@ -270,10 +270,6 @@ def export_url(data: dict) -> str:
 # --- the aggregates -----------------------------------------------------------------------------------------
 
 
-def _standing_counts() -> dict:
-    return {value: Count("id", filter=Q(standing=value)) for value in COUNTED}
-
-
 def rate(on_time: int, due: int) -> float | None:
     return round(100 * on_time / due, 1) if due else None
 
@@ -312,19 +308,26 @@ def base_tasks(user, narrowing: dict, today: datetime.date) -> QuerySet[Task]:
 
 
 def build(user, selection: Selection, today: datetime.date | None = None) -> Dashboard:
+    """Two queries: one aggregate for the figures and the weekly line, one grouped by lead unit and directive
+    for the unit and document charts."""
     today = today or local_today()
     board = Dashboard(selection=selection, today=today)
-    in_period = base_tasks(user, selection.list_data(), today)
     narrowing = selection.narrowing()
     period_data = selection.list_data()
+    # The list's own definition of the period, so a figure and its link count the same tasks.
+    period_q = in_period(selection.period.start, selection.period.end)
+    tasks = base_tasks(user, narrowing, today)
 
-    # Figures: one query for the standings in the period, one for what falls due soon (any period).
-    counts = dict.fromkeys(COUNTED, 0)
-    counts.update(in_period.aggregate(**_standing_counts()))
-    board.standing_counts = counts
     ahead = today + datetime.timedelta(days=DUE_AHEAD_DAYS)
     ahead_data = {**narrowing, "standing": OPEN_DATED, "deadline_from": today, "deadline_to": ahead}
-    due_ahead = filter_tasks(visible_tasks(user, today=today), ahead_data, user=user).order_by().count()
+    ends = week_ends(today)
+    sums = tasks.aggregate(
+        **{s: Count("id", filter=Q(standing=s) & period_q) for s in COUNTED},
+        due_ahead=Count("id", filter=Q(standing__in=OPEN_DATED, deadline__gte=today, deadline__lte=ahead)),
+        **{f"w{n}": Count("id", filter=overdue_at(day)) for n, day in enumerate(ends)},
+    )
+    counts = {s: sums[s] for s in COUNTED}
+    board.standing_counts = counts
     due = sum(counts[s] for s in DUE)
     board.figures = [
         Figure("total", _("Nhiệm vụ trong kỳ"), board.total, list_url({**period_data, "standing": COUNTED}),
@@ -336,33 +339,58 @@ def build(user, selection: Selection, today: datetime.date | None = None) -> Das
                list_url({**period_data, "standing": [Standing.DONE_LATE]})),
         Figure("overdue", _("Quá hạn, chưa hoàn thành"), counts[Standing.OVERDUE],
                list_url({**period_data, "standing": [Standing.OVERDUE]})),
-        Figure("due_ahead", _("Đến hạn trong 14 ngày tới"), due_ahead, list_url(ahead_data),
+        Figure("due_ahead", _("Đến hạn trong 14 ngày tới"), sums["due_ahead"], list_url(ahead_data),
                note=_("đến ngày %(date)s") % {"date": ahead.strftime(DATE_FORMAT)}),
     ]
+    board.weeks = [
+        {"end": day, "start": day - datetime.timedelta(days=day.weekday()), "count": sums[f"w{n}"]}
+        for n, day in enumerate(ends)
+    ]
+    # Today's point is "overdue now" across all periods: the one point a list filter can show.
+    board.weeks[-1]["url"] = list_url({**narrowing, "standing": [Standing.OVERDUE]})
 
-    _by_unit(board, user, in_period, period_data)
-    _by_document(board, in_period, period_data)
-    _trend(board, base_tasks(user, narrowing, today), narrowing, today)
+    # One row per (lead unit, directive): the units' bars sum over directives, the documents' over units. The
+    # unit and document columns depend on the grouped ids, so they add no rows.
+    rows = list(
+        tasks.filter(period_q, assignments__role=Assignment.Role.LEAD)
+        .values(*UNIT_FIELDS.values(), *DOCUMENT_FIELDS.values(), "directive_id")
+        .annotate(**{s: Count("id", filter=Q(standing=s)) for s in COUNTED})
+    )
+    _by_unit(board, user, rows, period_data)
+    _by_document(board, rows, period_data)
     return board
 
 
-def _by_unit(board: Dashboard, user, tasks: QuerySet[Task], period_data: dict):
-    """Standings per lead unit (one query) and the on-time ranking drawn from the same rows."""
-    rows = list(tasks.with_lead_unit().values("lead_unit_id").annotate(**_standing_counts()))
-    ids = [row["lead_unit_id"] for row in rows if row["lead_unit_id"]]
-    # Only units the list's filter accepts get a bar of their own, so every bar's link counts the same tasks.
-    linkable = {
-        unit.pk: unit
-        for unit in TaskFilterForm(user=user).fields["unit"].queryset.filter(pk__in=ids)
-    }
+UNIT_FIELDS = {"pk": "assignments__unit_id", "name": "assignments__unit__name",
+               "short_name": "assignments__unit__short_name", "order": "assignments__unit__order",
+               "active": "assignments__unit__active"}
+DOCUMENT_FIELDS = {"pk": "directive__resolution_id", "kind": "directive__resolution__kind",
+                   "number": "directive__resolution__number", "title": "directive__resolution__title",
+                   "issued_on": "directive__resolution__issued_on"}
+
+
+def _add(into: dict, counts: dict):
+    for s in COUNTED:
+        into[s] += counts[s]
+
+
+def _by_unit(board: Dashboard, user, rows: list[dict], period_data: dict):
+    """Standings per lead unit and the on-time ranking drawn from the same counts."""
+    scope = scope_for(user)
+    per_unit: dict[int, tuple[Unit, dict]] = {}
+    for row in rows:
+        unit_id = row[UNIT_FIELDS["pk"]]
+        if unit_id not in per_unit:
+            unit = Unit(**{attr: row[name] for attr, name in UNIT_FIELDS.items()})
+            per_unit[unit_id] = (unit, dict.fromkeys(COUNTED, 0))
+        _add(per_unit[unit_id][1], row)
     other = dict.fromkeys(COUNTED, 0)
     units = []
-    for row in rows:
-        unit = linkable.get(row["lead_unit_id"])
-        counts = {s: row[s] for s in COUNTED}
-        if unit is None:
-            for s in COUNTED:
-                other[s] += counts[s]
+    for unit, counts in per_unit.values():
+        # A bar of its own only for a unit the list's unit filter accepts (TaskFilterForm: the person's active
+        # units), so that every bar's link counts the same tasks; the rest are summed in one unlinked row.
+        if not unit.active or not (scope.all_units or unit.pk in scope.unit_ids):
+            _add(other, counts)
             continue
         unit_data = {**period_data, "unit": unit, "role": "lead"}
         due = sum(counts[s] for s in DUE)
@@ -382,27 +410,29 @@ def _by_unit(board: Dashboard, user, tasks: QuerySet[Task], period_data: dict):
         board.other_units = {"counts": other, "total": sum(other.values())}
 
 
-def _by_document(board: Dashboard, tasks: QuerySet[Task], period_data: dict):
+def _by_document(board: Dashboard, rows: list[dict], period_data: dict):
     """Per document: its tasks by standing, and how many of its directives are finished (every task done)."""
-    rows = (
-        tasks.filter(directive__isnull=False)
-        .values("directive__resolution_id", "directive_id")
-        .annotate(**_standing_counts())
-    )
-    documents: dict[int, dict] = {}
+    per_directive: dict[int, dict] = {}
+    documents: dict[int, Resolution] = {}
     for row in rows:
-        doc = documents.setdefault(row["directive__resolution_id"], {
-            "counts": dict.fromkeys(COUNTED, 0), "directives": 0, "directives_done": 0})
-        counts = {s: row[s] for s in COUNTED}
-        for s in COUNTED:
-            doc["counts"][s] += counts[s]
+        if row["directive_id"] is None:
+            continue
+        documents.setdefault(row[DOCUMENT_FIELDS["pk"]], Resolution(
+            **{attr: row[name] for attr, name in DOCUMENT_FIELDS.items()}))
+        counts = per_directive.setdefault(row["directive_id"], {
+            "document": row[DOCUMENT_FIELDS["pk"]], **dict.fromkeys(COUNTED, 0)})
+        _add(counts, row)
+    summary = {pk: {"counts": dict.fromkeys(COUNTED, 0), "directives": 0, "directives_done": 0}
+               for pk in documents}
+    for counts in per_directive.values():
+        doc = summary[counts["document"]]
+        _add(doc["counts"], counts)
         doc["directives"] += 1
-        if sum(counts.values()) == counts[Standing.DONE_ON_TIME] + counts[Standing.DONE_LATE]:
+        if sum(counts[s] for s in COUNTED) == counts[Standing.DONE_ON_TIME] + counts[Standing.DONE_LATE]:
             doc["directives_done"] += 1
-    resolutions = Resolution.objects.in_bulk(list(documents))
     result = []
-    for pk, doc in documents.items():
-        resolution = resolutions[pk]
+    for pk, doc in summary.items():
+        resolution = documents[pk]
         data = {**period_data, "document": resolution}
         total = sum(doc["counts"].values())
         done = doc["counts"][Standing.DONE_ON_TIME] + doc["counts"][Standing.DONE_LATE]
@@ -432,17 +462,6 @@ def overdue_at(day: datetime.date) -> Q:
         Q(deadline__lt=day) & Q(created_at__date__lte=day)
         & (Q(completed_at__isnull=True) | Q(completed_at__date__gt=day))
     )
-
-
-def _trend(board: Dashboard, tasks: QuerySet[Task], narrowing: dict, today: datetime.date):
-    ends = week_ends(today)
-    counts = tasks.aggregate(**{f"w{n}": Count("id", filter=overdue_at(day)) for n, day in enumerate(ends)})
-    board.weeks = [
-        {"end": day, "start": day - datetime.timedelta(days=day.weekday()), "count": counts[f"w{n}"]}
-        for n, day in enumerate(ends)
-    ]
-    # Today's point is "overdue now" across all periods: the one point a list filter can show.
-    board.weeks[-1]["url"] = list_url({**narrowing, "standing": [Standing.OVERDUE]})
 
 
 # --- data for the charts (rendered with json_script, drawn by static/js/dashboard.js) -----------------------

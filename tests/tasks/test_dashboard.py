@@ -296,9 +296,9 @@ def test_the_dashboard_costs_the_same_handful_of_queries_whatever_the_data_size(
         client, django_assert_max_num_queries, size):
     make_portfolio(size, seed=size)
     client.force_login(office_user())
-    # 17 today: the session (read, then written back with its savepoints), the user, groups, memberships, the
-    # bell, the two filter choices and the dashboard's own 8 aggregates; none of it grows with the tasks.
-    with django_assert_max_num_queries(20):
+    # The session (read, then written back with its savepoints), the user, groups, memberships, the bell, the
+    # two filter choices and the dashboard's own two aggregates; none of it grows with the number of tasks.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert figures(response)["total"] > 0
