@@ -7,13 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import classify as C
-from .assignees import Assignment, Party, read_assignment
+from .assignees import Assignment, Party, Reader, read_assignment
 from .blocks import Para, Table
 from .dates import DateHit, YEAR_RE, deadline_of, find_dates, is_one_off, ongoing_marker
 from .directory import Directory
 from .header import footer_start, read_header, read_metadata, read_signer, speech_info
 from .labels import NONE, Label, read_label, section_component
-from .model import Header, ParsedDirective, ParseError, ParseResult, Skipped
+from .model import ParsedDirective, ParseError, ParseResult, Skipped
 from .tables import cell, is_numbering_row, section_row, task_table
 from .text import clean, fold, is_upper_line
 
@@ -454,7 +454,6 @@ class _Parser:
         for text, target in ((lead_cell, a.lead), (coord_cell, a.coord)):
             for line in text.split("\n"):
                 f = self.fold(line)
-                from .assignees import Reader
                 r = Reader(self.d, line, f)
                 pos = 0
                 while pos < len(f):

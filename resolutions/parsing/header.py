@@ -9,7 +9,10 @@ from .model import Header
 from .text import fold, is_upper_line
 
 KINDS = [  # folded opening words of the kind line, the kind as the portal names it
-    ("thông báo kết luận", "Thông báo kết luận"), ("nghị quyết", "Nghị quyết"), ("kết luận", "Kết luận"),
+    ("thông báo kết luận", "Thông báo kết luận"), ("thông báo ý kiến kết luận", "Thông báo kết luận"),
+    ("phát biểu bế mạc", "Phát biểu bế mạc"), ("diễn văn bế mạc", "Phát biểu bế mạc"),
+    ("phát biểu khai mạc", "Phát biểu khai mạc"), ("diễn văn khai mạc", "Phát biểu khai mạc"),
+    ("phát biểu kết luận", "Phát biểu kết luận"), ("bài phát biểu", "Phát biểu"), ("phát biểu", "Phát biểu"), ("nghị quyết", "Nghị quyết"), ("kết luận", "Kết luận"),
     ("chỉ thị", "Chỉ thị"), ("quy định", "Quy định"), ("thông báo", "Thông báo"), ("kế hoạch", "Kế hoạch"),
     ("chương trình", "Chương trình"), ("quyết định", "Quyết định"), ("hướng dẫn", "Hướng dẫn"),
     ("báo cáo", "Báo cáo"), ("đề án", "Đề án"), ("công văn", "Công văn"), ("quy chế", "Quy chế"),
@@ -110,7 +113,8 @@ def read_header(texts: list[str]) -> tuple[Header, int]:
                 kind_at = i
                 words, h.kind = kind
                 rest = t[len(words):].strip(" :-")
-                if h.kind == "Thông báo" and i + 1 < len(texts) and fold(texts[i + 1]).startswith("kết luận"):
+                if h.kind == "Thông báo" and i + 1 < len(texts) and fold(texts[i + 1]).startswith(
+                        ("kết luận", "ý kiến kết luận")):
                     h.kind = "Thông báo kết luận"
                 if rest:
                     title_parts.append(rest)
@@ -131,8 +135,9 @@ def read_header(texts: list[str]) -> tuple[Header, int]:
     title_lines = []
     for part in title_parts:
         fp = fold(part)
-        if fp.startswith("kết luận") and h.kind == "Thông báo kết luận":
-            part = part[len("kết luận"):].strip()
+        lead = re.match(r"(?:ý kiến )?kết luận\s*", fp)
+        if lead and h.kind == "Thông báo kết luận":
+            part = part[lead.end():].strip()
             fp = fold(part)
         m = re.match(r"của\s+(.+)", fp)
         if m and not issuer:

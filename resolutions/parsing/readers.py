@@ -4,7 +4,6 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import re
 import unicodedata
 import zipfile
 
