@@ -91,6 +91,7 @@ _DIRECTIVE_VERBS = (
     "cụ thể hóa", "lồng ghép", "đa dạng hóa", "phòng", "chống", "ngăn chặn", "kéo giảm", "giảm", "tăng", "hỗ trợ",
     "chăm lo", "động viên", "tập huấn", "bồi dưỡng", "đào tạo", "phổ biến", "lựa chọn", "chọn", "tiếp thu",
     "khai thác", "ứng dụng", "chuyển đổi", "số hóa", "cập nhật", "công khai", "đối thoại", "tiếp xúc", "mỗi",
+    "chủ trì", "làm việc", "hoàn chỉnh", "bổ sung", "điều chỉnh", "tham gia", "vận hành", "bàn giao", "giải ngân",
 )
 _VERB_START = re.compile(r"(?:" + "|".join(sorted(map(re.escape, _DIRECTIVE_VERBS), key=len, reverse=True)) + r")(?!\w)")
 _ASSESS_START = re.compile(
@@ -166,6 +167,8 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
         return True, ""
     if _MODAL.search(first) and past == 0:
         return True, ""
+    if has_lead and has_deadline and not re.search(r"(?<!\w)đã(?!\w)", first):
+        return True, ""  # a unit and a date to meet
     if head.startswith("nguyên nhân"):
         return False, "causes"
     if preamble:
