@@ -159,6 +159,10 @@ class TwoFactorMiddleware:
 
 
 # --- Denied access ----------------------------------------------------------------------------------------
+# Addresses browsers ask for on their own: a 404 there says nothing about the person.
+_BROWSER_NOISE = ("/favicon.ico", "/apple-touch-icon", "/robots.txt", "/.well-known/")
+
+
 class SecurityEventMiddleware:
     """Log refusals: every 403 (permission, CSRF) and, for signed-in people, every 404 (a foreign task is a 404,
     so repeated 404s from one account are how probing shows)."""
@@ -171,7 +175,8 @@ class SecurityEventMiddleware:
         status = response.status_code
         if status == 403:
             security_event("access_denied", request, level=logging.WARNING, status=status)
-        elif status == 404 and getattr(getattr(request, "user", None), "is_authenticated", False):
+        elif (status == 404 and getattr(getattr(request, "user", None), "is_authenticated", False)
+              and not request.path.startswith(_BROWSER_NOISE)):
             security_event("not_found", request, status=status)
         return response
 

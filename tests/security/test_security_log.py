@@ -106,3 +106,10 @@ def test_a_forged_username_cannot_write_a_fake_log_line(security_log):
     Client().post(reverse("login"), {"username": "x\nevent=login user=vanphong", "password": "y"})
     failed = [line for line in events(security_log) if line.startswith("event=login_failed")]
     assert failed and all("\n" not in line for line in failed)
+
+
+def test_a_browser_asking_for_its_icon_is_not_a_security_event(security_log):
+    client = Client()
+    client.force_login(UserFactory(username="thuongtruc.test"))
+    client.get("/favicon.ico")
+    assert not [line for line in events(security_log) if line.startswith("event=not_found")]
