@@ -23,6 +23,8 @@ REASONS = {
     "approval": "Ý kiến thống nhất, ghi nhận của cơ quan ban hành, không giao thực hiện",
 }
 
+DEFAULT_REASON = {ASSESSMENT: "results", PURPOSE: "purpose", SUGGESTION: "suggestion"}
+
 _DIRECTIVE_KW = re.compile(r"(?<!\w)(?:nhiệm vụ|định hướng|giải pháp|đề nghị|giao|yêu cầu|tổ chức thực hiện|phương hướng|"
                            r"chỉ đạo|kết luận|phân công|trách nhiệm|triển khai|thời gian tới|trọng tâm|công việc|"
                            r"kế hoạch thực hiện|chương trình hành động)(?!\w)")
@@ -150,6 +152,8 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
         return False, "approval"
     if SELF_REFERENCE.match(head):
         return False, "information"
+    if len(head.split()) < 4 and not _VERB_START.match(head):
+        return False, "information"  # a fragment: "Kết quả", "Trân trọng."
     ends_intro = folded.rstrip().endswith(":") and len(folded) < 400
     if ends_intro and not _TRIGGER_WORD.search(folded) and not has_lead:
         return False, "intro"

@@ -26,7 +26,7 @@ _GREETING = re.compile(r"(?:kính thưa|thưa các đồng chí|thưa toàn th�
 _GREETING_LINE = re.compile(r"(?:[-–•+]\s*)?(?:các đồng chí|đồng chí|quý vị|thưa|toàn thể|các vị|kính thưa)(?!\w)")
 _CLOSING = re.compile(r"(?:xin trân trọng cảm ơn|trân trọng cảm ơn|xin chân thành cảm ơn|xin cảm ơn|cảm ơn các đồng chí|"
                       r"chúc các đồng chí|chúc hội nghị|kính chúc|chúc sức khỏe)(?!\w)")
-_SENTENCE_START = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
+_SENTENCE_START = re.compile(r"[.;]\s+(?=\w)")
 _CLOSING_AHEAD = re.compile(r"cảm ơn|chúc|bế mạc|kết thúc|hoàn thành (?:toàn bộ |tất cả )?(?:các )?nội dung|"
                             r"thành công tốt đẹp|trân trọng")
 _CONTINUATION = re.compile(r"(?:đồng thời|trong đó|theo đó|cụ thể|qua đó|từ đó|riêng|nhất là|đặc biệt)(?!\w)")
@@ -104,6 +104,8 @@ class _Parser:
             if not style:
                 path[-1].content.append(e)
                 continue
+            if style in ("decimal", "letter") and e.label.label.endswith(")"):
+                style += ")"  # "1." headings and "1)" items are two levels
             if style == "roman":
                 stack = [style]
                 depth = 0
@@ -238,7 +240,7 @@ class _Parser:
         return ".".join(out)
 
     # ---- walking -------------------------------------------------------------------------------------------
-    def walk(self, node: Node, preamble: bool = False):
+    def walk(self, node: Node):
         if node.role in ("heading", "container") or node.entry is None:
             self.paragraphs(node, preamble=node.entry is None)
             if node.role == "container":
@@ -267,6 +269,8 @@ class _Parser:
             # wrapped text may have run the document's follow-up line into the last item's paragraph
             f = self.fold(paras[-1])
             for m in _SENTENCE_START.finditer(paras[-1]):
+                if not paras[-1][m.end()].isupper():
+                    continue
                 if C.FOLLOW_UP.match(f, m.end()) or (C.FOLLOW_UP.search(f[m.end():m.end() + 200])
                                                       and re.match(r"giao|đề nghị|yêu cầu", f[m.end():])):
                     tail.append(Entry("para", paras[-1][m.end():]))
@@ -274,7 +278,7 @@ class _Parser:
                     break
         text = "\n\n".join(p for p in paras if p)
         if text and category in (C.ASSESSMENT, C.PURPOSE, C.SUGGESTION):
-            self.skip(section, e.label.label, text, reason or category)
+            self.skip(section, e.label.label, text, reason or C.DEFAULT_REASON[category])
         elif text:
             self.consider(section, e.label.label, paras, category == C.NEUTRAL, False, period, inherited)
         for c in [] if container else node.content:
@@ -297,13 +301,21 @@ class _Parser:
         section = self.section(node)
         own_intro = C.NEUTRAL
         current: list[str] | None = None
+        cat_now, preamble_now = category, preamble
+
+        def flush():
+            nonlocal current
+            if current is not None:
+                self.consider(section, "", current, cat_now == C.NEUTRAL, preamble_now, period, inherited)
+            current = None
+
         for c in node.content:
             if c.kind == "table":
-                current = None
+                flush()
                 self.table(c, node, section)
                 continue
             if c.mode:
-                current = None
+                flush()
                 self.skip(section, "", c.text, c.mode)
                 continue
             text = c.text
@@ -311,9 +323,7 @@ class _Parser:
             if current is not None and (_CONTINUATION.match(f) or text[:1].islower()):
                 current.append(text)
                 continue
-            if current is not None:
-                self.flush_paragraph(section, current, cat_now, preamble_now, period, inherited)
-                current = None
+            flush()
             if text.rstrip().endswith(":") and len(text) < 400 and not re.search(r"(?<!\w)(?:giao|đề nghị)\s", f):
                 self.skip(section, "", text, "intro")
                 own_intro = C.intro_category(text) if C.intro_category(text) != C.NEUTRAL else own_intro
@@ -321,14 +331,10 @@ class _Parser:
             cat_now = category if category != C.NEUTRAL else own_intro
             preamble_now = preamble and own_intro == C.NEUTRAL
             if cat_now in (C.ASSESSMENT, C.PURPOSE, C.SUGGESTION):
-                self.skip(section, "", text, reason or cat_now)
+                self.skip(section, "", text, reason or C.DEFAULT_REASON[cat_now])
                 continue
             current = [text]
-        if current is not None:
-            self.flush_paragraph(section, current, cat_now, preamble_now, period, inherited)
-
-    def flush_paragraph(self, section, paras, category, preamble, period, inherited):
-        self.consider(section, "", paras, category == C.NEUTRAL, preamble, period, inherited)
+        flush()
 
     def consider(self, section: str, label: str, paras: list[str], neutral: bool, preamble: bool,
                  period: DateHit | None, inherited: Assignment | None):
@@ -433,7 +439,7 @@ class _Parser:
             paras = [p for p in content.split("\n") if p.strip()]
             text = "\n\n".join(paras)
             if category in (C.ASSESSMENT, C.PURPOSE, C.SUGGESTION):
-                self.skip(sec, label, text, reason or category)
+                self.skip(sec, label, text, reason or C.DEFAULT_REASON[category])
                 continue
             lead_cell, coord_cell, when = cell(row, t, "lead"), cell(row, t, "coord"), cell(row, t, "deadline")
             a = self.cell_assignment(lead_cell, coord_cell)
