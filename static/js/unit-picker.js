@@ -5,6 +5,14 @@
 (function () {
   "use strict";
   var script = document.currentScript;
+  // The words come translated from the template (data-* on this script tag); Vietnamese if they are missing.
+  var words = (script && script.dataset) || {};
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
 
   function enhance(root) {
     if (!window.TomSelect) return;
@@ -16,9 +24,12 @@
         allowEmptyOption: !select.required,
         hidePlaceholder: true,
         closeAfterSelect: !select.multiple,
-        placeholder: select.multiple ? "Gõ để tìm, có thể chọn nhiều…" : "Gõ để tìm…",
+        placeholder: select.multiple ? (words.placeholderMultiple || "Gõ để tìm, có thể chọn nhiều…")
+                                     : (words.placeholder || "Gõ để tìm…"),
         render: {
-          no_results: function () { return '<div class="no-results">Không tìm thấy</div>'; }
+          no_results: function () {
+            return '<div class="no-results">' + escapeHtml(words.noResults || "Không tìm thấy") + "</div>";
+          }
         }
       });
     });
