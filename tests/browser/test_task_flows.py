@@ -74,6 +74,8 @@ def test_an_officer_finds_an_overdue_task_and_reports_with_a_pdf(open_browser, u
     # The report form opens in the page (htmx), takes the PDF and sends the officer back to the task.
     action_button(page, "Báo cáo tiến độ").click()
     form = page.locator("#task-action-form")
+    # Keyboard and screen-reader users land on the form that just opened.
+    expect(form.get_by_role("heading", name="Báo cáo tiến độ")).to_be_focused()
     form.get_by_label("Nội dung báo cáo").fill("Đã tổ chức hội nghị sơ kết; dự thảo báo cáo tổng kết đang lấy ý kiến.")
     form.get_by_label("Tỷ lệ hoàn thành (%)").fill("60")
     form.get_by_label("Tệp đính kèm").set_input_files(str(pdf_path))

@@ -299,6 +299,7 @@ def test_those_who_see_the_task_download_the_attachment(w, attachment, who):
     assert response["Content-Disposition"].startswith("attachment;")
     assert "K%E1%BA%BF%20ho%E1%BA%A1ch.pdf" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
 
@@ -388,6 +389,21 @@ def test_a_services_refusal_is_shown_on_the_form(w):
     assert response.status_code == 400
     assert f"không sau hạn hiện tại ({ddmmyyyy(days(50))})" in errors_of(response)
     assert snapshot() == before
+
+
+def test_the_parent_leader_accepts_or_returns_a_sub_units_completion(w):
+    child = services.delegate_task(task=w.task, user=w.leader, unit=w.sub, deadline=days(10))
+    services.propose_completion(task=child, user=w.sub_leader, result="Phần việc đã xong.")
+    url = reverse("tasks:decide_completion", args=[child.pk])
+    page = w.client(w.leader).get(child.get_absolute_url()).content.decode()
+    assert url in page and "Phần việc đã xong." in w.client(w.leader).get(url).content.decode()
+    assert w.client(w.office).post(url, {"decision": "approve", "version": w.fresh(child).version}).status_code == 403
+    response = w.client(w.leader).post(url, {"decision": "refuse", "comment": "Thiếu số liệu.",
+                                              "version": w.fresh(child).version})
+    assert response.status_code == 302 and w.fresh(child).status == Task.Status.RETURNED
+    services.propose_completion(task=child, user=w.sub_leader, result="Đã bổ sung.")
+    w.client(w.leader).post(url, {"decision": "approve", "version": w.fresh(child).version})
+    assert w.fresh(child).standing == Standing.DONE_ON_TIME and w.fresh().progress == 100
 
 
 def test_a_decided_extension_cannot_be_decided_again(w):
