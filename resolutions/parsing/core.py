@@ -31,6 +31,8 @@ _CLOSING_AHEAD = re.compile(r"cảm ơn|chúc|bế mạc|kết thúc|hoàn thàn
                             r"thành công tốt đẹp|trân trọng")
 _CONTINUATION = re.compile(r"(?:đồng thời|trong đó|theo đó|cụ thể|qua đó|từ đó|riêng|nhất là|đặc biệt)(?!\w)")
 _TERMINAL = re.compile(r"[.;!?…]\s*[\"”’')]*\s*$")
+_CELL_PART = re.compile(r"[^,;]+")
+_CELL_SEPARATOR = re.compile(r"[\s,;]*(?:(?:và|cùng)\s+)?")
 
 
 @dataclass
@@ -414,14 +416,10 @@ class _Parser:
 
     # ---- tables --------------------------------------------------------------------------------------------
     def table(self, entry: Entry, node: Node, section: str):
+        """A table of tasks (layout tables were turned into paragraphs before): a directive a row."""
         rows = entry.rows
         t = task_table(rows)
         category, reason, period, inherited = self.context(node, include_self=True)
-        if t is None:  # not a table of tasks: its cells are paragraphs
-            for row in rows:
-                for c in dict.fromkeys(x for x in row if x.strip()):
-                    self.consider(section, "", [c], category == C.NEUTRAL, False, period, inherited)
-            return
         sub = ""
         for row in rows[t.header_rows:]:
             if is_numbering_row(row):
@@ -468,7 +466,7 @@ class _Parser:
                         target.extend(chain)
                         pos = chain[-1].end
                     else:  # a name the directory does not know: keep it as written
-                        m = re.compile(r"[^,;]+").match(f, pos)
+                        m = _CELL_PART.match(f, pos)
                         if m and re.search(r"\w", m.group(0)):
                             written = line[m.start():m.end()].strip()
                             written = re.sub(r"^(?:và|cùng)\s+", "", written)
@@ -476,7 +474,7 @@ class _Parser:
                             pos = m.end()
                         else:
                             pos += 1
-                    sep = re.compile(r"[\s,;]*(?:(?:và|cùng)\s+)?").match(f, pos)
+                    sep = _CELL_SEPARATOR.match(f, pos)
                     pos = max(pos, sep.end() if sep else pos)
         return a
 
@@ -535,8 +533,6 @@ def _mark_greetings(entries: list[Entry]):
         if mode:
             e.mode = mode
             e.label = NONE
-        elif e.label.style and e.label.style not in ("dash", "plus", "dot"):
-            seen_body = True
         elif e.label.style:
             seen_body = True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ROMAN = r"(?:L?X{0,3})(?:IX|IV|V?I{0,3})"
+_ROMAN = r"(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _ORDINALS = ["nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"]
 _COUNTS = ["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"]
 
