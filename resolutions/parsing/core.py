@@ -32,6 +32,7 @@ _CLOSING_AHEAD = re.compile(r"cảm ơn|chúc|bế mạc|kết thúc|hoàn thàn
 _CONTINUATION = re.compile(r"(?:đồng thời|trong đó|theo đó|cụ thể|qua đó|từ đó|riêng|nhất là|đặc biệt)(?!\w)")
 _TERMINAL = re.compile(r"[.;!?…]\s*[\"”’')]*\s*$")
 _CELL_PART = re.compile(r"[^,;]+")
+_RECURRING = re.compile(r"\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|kỳ)(?!\w)")
 _CELL_SEPARATOR = re.compile(r"[\s,;]*(?:(?:và|cùng)\s+)?")
 
 
@@ -366,7 +367,11 @@ class _Parser:
         if not strength:
             strength, marker = ongoing_marker(text, folded)
         weak = deadline_of(hits, weak=True)
-        if own is not None:
+        recurring = own is not None and not own_deadline and _RECURRING.match(folded, own.end)
+        if recurring:
+            # "báo cáo trước ngày 15/12 hằng năm": a date every year, ongoing work with periodic reports
+            d.ongoing, d.deadline_text = True, text[own.start:recurring.end()].strip()
+        elif own is not None:
             d.deadline, d.deadline_text = own.date, own.text
         elif period is not None and strength != "strong":
             d.deadline, d.deadline_text = period.date, f"{period.text} (heading)"

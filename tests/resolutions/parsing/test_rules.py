@@ -230,3 +230,8 @@ def test_a_report_due_from_a_unit_is_a_directive_and_its_date_is_not_a_cited_doc
 def test_a_district_board_is_not_taken_for_the_provincial_board_of_the_same_name():
     d = one("1. Ban Tổ chức Huyện ủy Phụng Hiệp rà soát quy hoạch cán bộ trong quý IV/2022.")
     assert d.lead_units == [] and d.unmatched == ["Ban Tổ chức Huyện ủy Phụng Hiệp"]
+
+
+def test_a_date_that_comes_back_every_year_marks_ongoing_work():
+    d = one("1. Ban Tổ chức Tỉnh ủy tổng hợp, báo cáo Ban Thường vụ Tỉnh ủy trước ngày 15/12 hằng năm.")
+    assert d.ongoing and d.deadline is None and d.deadline_text == "trước ngày 15/12 hằng năm"
