@@ -41,6 +41,8 @@ _STOP_WORD = re.compile(
     r"thống nhất|bố trí|xử lý|tạo điều kiện|vận động|chuẩn bị|nắm|theo|trong|tại|về|để|giao|đề nghị|yêu cầu|có|"
     r"là|với|cho|của|đối với|từ|đến|khi|nhằm|gắn|trên|ưu tiên|phấn đấu|duy trì|đổi mới|cùng)(?!\w)")
 _LEVEL_AHEAD = re.compile(r"(?:[^\s,;.:()]+\s+){1,3}(?:tỉnh|huyện|thành phố|thị xã)(?!\w)")
+_WS = re.compile(r"\s*")
+_NAME_WORD = re.compile(r"[^\s,;:.()\"“”!?]+")
 _PUNCT_STOP = re.compile(r"[,;:.()\n\"“”!?]")
 
 
@@ -76,31 +78,21 @@ class Reader:
         nxt = m.end()
         if nxt >= end or not (self.text[nxt].isupper() or self.text[nxt].isdigit()):
             return None
-        p, words = nxt, 0
-        stop = end
-        while p < end and words < 10:
-            ws = re.match(r"\s*", self.f[p:end]).end()
-            q = p + ws
+        stop, words = nxt, 0
+        while words < 10:
+            q = _WS.match(self.f, stop, end).end()
             if q >= end or _PUNCT_STOP.match(self.f, q):
-                stop = p
                 break
             if words and _STOP_WORD.match(self.f, q) and not self.text[q].isupper() \
                     and not _LEVEL_AHEAD.match(self.f, q):
-                stop = p
-                break
+                break  # the name ends where its verb begins ("Sở Du lịch chủ trì")
             if self.f.startswith("và ", q) and not self.text[q + 3:q + 4].isupper():
-                stop = p
                 break
-            w = re.match(r"\S+", self.f[q:end])
+            w = _NAME_WORD.match(self.f, q, end)
             if not w:
-                stop = p
                 break
-            p = q + len(re.match(r"[^\s,;:.()\"“”!?]+", self.f[q:end]).group(0) or "x")
-            if p == q:
-                stop = p
-                break
+            stop = w.end()
             words += 1
-            stop = p
         return stop if stop > nxt else None
 
     def chain(self, pos: int, end: int, unknown: bool = True) -> list[Party]:
@@ -108,7 +100,7 @@ class Reader:
         parties: list[Party] = []
         p = pos
         while p < end:
-            q = p + len(re.match(r"\s*", self.f[p:end]).group(0))
+            q = _WS.match(self.f, p, end).end()
             hit = self.d.match_at(self.f, q, end)
             if hit:
                 e_end = hit[0]

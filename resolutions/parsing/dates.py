@@ -132,11 +132,11 @@ def _resolve(kind: str, m: re.Match, ref_year: int | None) -> dt.date | None:
     return None
 
 
-def _phrase(text: str, m: re.Match) -> str:
+def _phrase(text: str, m: re.Match, kind: str) -> str:
     """The phrase as written, without a leading 'trong'/'vào' ('vào tháng 6/2022' reads 'tháng 6/2022')."""
     start = m.start()
     pre = m.groupdict().get("pre")
-    if pre and pre.strip() in ("trong", "vào") and not m.re.pattern.startswith("(?<!từ )"):
+    if pre and pre.strip() in ("trong", "vào") and kind != "this_year":
         start = m.start("pre") + len(pre)
         while start < m.end() and text[start].isspace():
             start += 1
@@ -170,7 +170,7 @@ def find_dates(text: str, ref_year: int | None, not_before: dt.date | None = Non
             date = _resolve("year" if kind == "bare_year" else kind, m, ref_year)
             if date is None or (not_before and date < not_before):
                 continue
-            hits.append(DateHit(date, m.start(), m.end(), _phrase(text, m), weak=kind == "bare_year"))
+            hits.append(DateHit(date, m.start(), m.end(), _phrase(text, m, kind), weak=kind == "bare_year"))
     hits.sort(key=lambda h: h.start)
     return hits
 
