@@ -1,15 +1,14 @@
 """The worked example: the closing speech of the Hậu Giang Provincial Party Committee's 8th conference (April 2022).
 
-`worked_example()` gives the 16 directives as a careful reader extracts them (seed_directives.json), with their
-full text cut from the speech, plus the demo's choice of lead unit where the speech names none.
+The speech is read by the parser and recorded through the importer (resolutions.importing), the way the office
+imports any document; what the office would choose by hand is here: the document's details, and a lead unit for
+the directives the speech gives no one. seed_directives.json is a careful reader's extraction, the expectation
+the parser is held to (tests/tasks/test_load_demo.py, tests/resolutions/test_import_command.py).
 """
 from __future__ import annotations
 
 import datetime
-import json
-import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -21,6 +20,7 @@ TITLE = ("Phát biểu bế mạc Hội nghị lần thứ 8 Ban Chấp hành Đ
 # The speech carries only its month ("date 2022-04"); the conference closed in mid-April.
 ISSUED_ON = datetime.date(2022, 4, 15)
 SIGNER = "Bí thư Tỉnh ủy"
+ISSUING_BODY = "Tỉnh ủy Hậu Giang"
 
 # Where the speech names no one, the demo gives the item to the unit a provincial office would choose.
 # Keyed by (section, label) as in seed_directives.json: (lead code, [coordinating codes], deadline if the
@@ -37,55 +37,21 @@ DEMO_ASSIGNEES = {
 }
 
 
-@dataclass
-class DemoDirective:
-    section: str
-    label: str
-    text: str
-    paragraphs: int
-    deadline: datetime.date | None
-    deadline_text: str
-    ongoing: bool
-    scope_as_written: str
-    lead_units: list[str]
-    coordinating_units: list[str]
-    scope_groups: list[str]
-    demo_lead_code: str | None = None
-    demo_coordinating_codes: list[str] = field(default_factory=list)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def speech_text() -> str:
-    return nfc(SPEECH_PATH.read_text(encoding="utf-8"))
+    return unicodedata.normalize("NFC", SPEECH_PATH.read_text(encoding="utf-8"))
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+def apply_demo_choices(items: list[dict], units_by_code: dict) -> list[dict]:
+    """The office's choices for the draft items (resolutions.importing): a lead and coordinating units where the
+    speech names none, a deadline where a one-off item has no date. Items the speech assigns stay as parsed."""
+    from resolutions.importing import unit_ref
 
-
-def worked_example() -> list[DemoDirective]:
-    golden = json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
-    paragraphs = _paragraphs(speech_text())
-    result = []
-    start = 0
-    for item in golden["directives"]:
-        starts_with = nfc(item["starts_with"])
-        index = next(i for i in range(start, len(paragraphs)) if starts_with in paragraphs[i])
-        block = paragraphs[index:index + item["paragraphs"]]
-        label = item["label"]
-        if label and block[0].startswith(label):
-            block[0] = block[0][len(label):].strip()
-        start = index + item["paragraphs"]
-        lead_code, coordinating_codes, demo_deadline = DEMO_ASSIGNEES.get((item["section"], label), (None, [], None))
-        deadline = datetime.date.fromisoformat(item["deadline"]) if item["deadline"] else demo_deadline
-        result.append(DemoDirective(
-            section=item["section"], label=label, text="\n\n".join(block), paragraphs=item["paragraphs"],
-            deadline=deadline, deadline_text=item.get("deadline_text", ""), ongoing=item["ongoing"],
-            scope_as_written=item.get("scope_as_written", ""), lead_units=item["lead_units"],
-            coordinating_units=item["coordinating_units"], scope_groups=item["scope_groups"],
-            demo_lead_code=lead_code, demo_coordinating_codes=coordinating_codes,
-        ))
-    return result
+    for item in items:
+        lead_code, coordinating_codes, deadline = DEMO_ASSIGNEES.get((item["section"], item["label"]),
+                                                                     (None, [], None))
+        if lead_code and not item["leads"]:
+            item["leads"] = [unit_ref(units_by_code[lead_code])]
+            item["coordinating"] = [unit_ref(units_by_code[code]) for code in coordinating_codes]
+        if deadline and not item["deadline"] and not item["ongoing"]:
+            item["deadline"] = deadline.isoformat()
+    return items

@@ -1,8 +1,8 @@
 """python manage.py load_demo [--password P]
 
-Loads the unit directory, the worked example (the April 2022 closing speech with its 16 directives and their
-tasks) and the demo accounts. Idempotent: a second run changes nothing. Refused when DEBUG is off, because the
-demo accounts have known names.
+Loads the unit directory, the worked example (the April 2022 closing speech, read by the parser and recorded by
+the importer: its 16 directives and their tasks) and the demo accounts. Idempotent: a second run changes nothing.
+Refused when DEBUG is off, because the demo accounts have known names.
 """
 import datetime
 import secrets
@@ -13,9 +13,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from resolutions.demo import ISSUED_ON, SIGNER, TITLE, speech_text, worked_example
+from resolutions import importing
+from resolutions.demo import ISSUED_ON, ISSUING_BODY, SIGNER, SPEECH_PATH, TITLE, apply_demo_choices, speech_text
 from resolutions.models import Resolution
-from resolutions.services import DirectiveInput, record_resolution, source_fingerprint
+from resolutions.services import source_fingerprint
 from tasks import roles, services
 from tasks.directory import sync_unit_directory
 from tasks.models import Membership, Task, Unit, local_today
@@ -103,37 +104,21 @@ class Command(BaseCommand):
     # --- the worked example -------------------------------------------------------------------------------
 
     def _worked_example(self, office_user):
+        """The speech, read by the parser and recorded by the importer as the office would, with the demo's
+        choice of lead where the speech names none. Nothing is written when it is already recorded."""
         body = speech_text()
         existing = Resolution.objects.filter(source_sha256=source_fingerprint(body)).first()
         if existing is not None:
             return existing, 0
-        items = worked_example()
-        resolution = record_resolution(
-            created_by=office_user, kind=Resolution.Kind.PHAT_BIEU, title=TITLE, issued_on=ISSUED_ON,
-            signer=SIGNER, body=body,
-            directives=[
-                DirectiveInput(text=item.text, section_path=item.section, label=item.label,
-                               deadline_text=item.deadline_text, ongoing=item.ongoing,
-                               scope_as_written=item.scope_as_written)
-                for item in items
-            ],
+        parsed = importing.parse_upload(text=body, filename=SPEECH_PATH.name)
+        items = apply_demo_choices(importing.items_from_parse(parsed.result),
+                                   {unit.code: unit for unit in Unit.objects.all()})
+        resolution = importing.record_import(
+            created_by=office_user, body=body, directives=importing.reviewed_directives(items),
+            details=importing.DocumentDetails(kind=Resolution.Kind.PHAT_BIEU, title=TITLE, issued_on=ISSUED_ON,
+                                              signer=SIGNER, issuing_body=ISSUING_BODY),
         )
-        units_by_name = {unit.name: unit for unit in Unit.objects.all()}
-        units_by_code = {unit.code: unit for unit in units_by_name.values()}
-        created = 0
-        for directive, item in zip(resolution.directives.order_by("order"), items):
-            leads = [units_by_name[name] for name in item.lead_units]
-            coordinating = [units_by_name[name] for name in item.coordinating_units]
-            if not leads and not item.scope_groups and item.demo_lead_code:
-                leads = [units_by_code[item.demo_lead_code]]
-                coordinating = [units_by_code[code] for code in item.demo_coordinating_codes]
-            tasks = services.create_tasks_for_directive(
-                directive=directive, created_by=office_user, lead_units=leads, coordinating_units=coordinating,
-                group_keys=item.scope_groups, deadline=item.deadline,
-                report_cycle=Task.ReportCycle.QUARTERLY if item.ongoing else "",
-            )
-            created += len(tasks)
-        return resolution, created
+        return resolution, Task.objects.filter(directive__resolution=resolution).count()
 
     def _current_tasks(self, office_user):
         """A few tasks entered by hand with deadlines around today, so every standing shows in the demo."""
