@@ -9,6 +9,13 @@ STANDING_GROUP = "Thường trực Tỉnh ủy"
 
 # Apps whose models the office manages in the admin and the standing committee reads.
 MANAGED_APPS = ("tasks", "resolutions", "auth", "django_celery_beat")
+# Beyond those, the office unlocks accounts that django-axes locked out: it sees and deletes lockout records.
+OFFICE_EXTRA_PERMISSIONS = (
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accesslog"),
+    ("axes", "view_accessfailurelog"),
+)
 
 
 def ensure_role_groups(**kwargs):
@@ -20,13 +27,18 @@ def ensure_role_groups(**kwargs):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
+    extra_apps = {app_label for app_label, _codename in OFFICE_EXTRA_PERMISSIONS}
     for app_config in apps.get_app_configs():
-        if app_config.label in MANAGED_APPS:
+        if app_config.label in MANAGED_APPS or app_config.label in extra_apps:
             create_permissions(app_config, verbosity=0)
     office, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
     standing, _ = Group.objects.get_or_create(name=STANDING_GROUP)
     managed = Permission.objects.filter(content_type__app_label__in=MANAGED_APPS)
-    office.permissions.set(managed)
+    extra = Permission.objects.none()
+    for app_label, codename in OFFICE_EXTRA_PERMISSIONS:
+        extra = extra | Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    # set() changes nothing when nothing changed, so a re-run of migrate logs no permission change.
+    office.permissions.set(managed | extra)
     standing.permissions.set(managed.filter(codename__startswith="view_"))
 
 

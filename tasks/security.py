@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -278,37 +278,8 @@ def connect_signals() -> None:
 
     for model in (TOTPDevice, StaticDevice):
         post_delete.connect(_log_device_removed, sender=model, dispatch_uid=f"portal_sec_del_{model.__name__}")
-    post_migrate.connect(grant_office_security_permissions, dispatch_uid="portal_sec_office_perms")
 
 
 def _log_device_removed(sender, instance, **kwargs):
     security_event("otp_device_removed", level=logging.WARNING, target_user=instance.user.get_username(),
                    device=type(instance).__name__)
-
-
-# The office unlocks accounts in the admin (django-axes' pages): it may see and delete lockout records.
-OFFICE_SECURITY_PERMISSIONS = (
-    ("axes", "view_accessattempt"),
-    ("axes", "delete_accessattempt"),
-    ("axes", "view_accesslog"),
-    ("axes", "view_accessfailurelog"),
-)
-
-
-def grant_office_security_permissions(sender=None, **kwargs):
-    """Runs after every migrate (after tasks.roles has set the office's other permissions): idempotent."""
-    from django.contrib.auth.models import Permission
-
-    from . import roles
-
-    if sender is not None and getattr(sender, "label", None) not in ("tasks", "axes"):
-        return
-    office = Group.objects.filter(name=roles.OFFICE_GROUP).first()
-    if office is None:
-        return
-    wanted = Permission.objects.none()
-    for app_label, codename in OFFICE_SECURITY_PERMISSIONS:
-        wanted = wanted | Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    missing = wanted.exclude(group=office)
-    if missing.exists():
-        office.permissions.add(*missing)

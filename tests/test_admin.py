@@ -63,11 +63,7 @@ def add(model):
 
 @pytest.fixture
 def role_groups():
-    """The role groups with their permissions, as any migrate after the first leaves them.
-
-    (The first migrate of a fresh database runs tasks' post_migrate hook before the resolutions app has its
-    permissions: test_a_fresh_database_gives_the_office_every_permission_on_documents pins that.)
-    """
+    """The role groups with their permissions, as migrate leaves them."""
     roles.ensure_role_groups()
 
 
