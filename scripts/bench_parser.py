@@ -59,6 +59,21 @@ def docx_bytes(text: str) -> bytes:
     return buf.getvalue()
 
 
+def pdf_bytes(docx: bytes) -> bytes | None:
+    import shutil
+    import subprocess
+    import tempfile
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "bench.docx"
+        source.write_bytes(docx)
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)],
+                       check=True, capture_output=True, timeout=600)
+        return (Path(tmp) / "bench.pdf").read_bytes()
+
+
 def best_of(runs: int, fn):
     times = []
     result = None
@@ -73,6 +88,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pdf", action="store_true", help="also print the .docx to PDF with LibreOffice and time it")
     args = ap.parse_args()
     text = document(args.pages)
     pages = len(text) / PAGE
@@ -85,8 +101,20 @@ def main():
           f"{len(result.skipped)} skipped")
     print(f"unit directory compiled once: {cold:.3f} s")
     print(f"parse_text: {t_text:.3f} s; .txt: {t_txt:.3f} s; .docx: {t_docx:.3f} s")
+    extra = ""
+    if args.pdf:
+        pdf = pdf_bytes(data)
+        if pdf:
+            from pypdf import PdfReader
+            t_pdf, parsed = best_of(1, lambda: parse_file(pdf, "bench.pdf", directory=directory))
+            n = len(PdfReader(io.BytesIO(pdf)).pages)
+            print(f".pdf ({n} printed pages, {len(parsed.directives)} directives): {t_pdf:.3f} s, most of it "
+                  f"pypdf's text extraction")
+            extra = f" pdf_pages={n} pdf_s={t_pdf:.3f}"
+        else:
+            print("LibreOffice (soffice) is not installed: no PDF timing")
     print(f"bench_parser: pages={pages:.0f} directives={len(result.directives)} text_s={t_text:.3f} "
-          f"txt_s={t_txt:.3f} docx_s={t_docx:.3f} directory_s={cold:.3f}")
+          f"txt_s={t_txt:.3f} docx_s={t_docx:.3f} directory_s={cold:.3f}{extra}")
 
 
 if __name__ == "__main__":
