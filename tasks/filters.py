@@ -21,12 +21,20 @@ Every filter is a GET parameter, so a filtered list is a link that can be bookma
 """
 from __future__ import annotations
 
+import datetime
+import functools
+from functools import reduce
+from operator import or_
+
 from django import forms
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, Standing, Task
+from .models import DUE_SOON_DAYS, LIST_ORDER_NULLS_LAST, Assignment, Standing, Task, local_today
 from .search import search_words
 from .selectors import scope_for, visible_resolutions, visible_units
 
@@ -56,6 +64,52 @@ ROLE_CHOICES = [
 ONGOING_CHOICES = [("", _("Tất cả")), ("yes", _("Thường xuyên")), ("no", _("Có hạn xử lý"))]
 
 
+DOCUMENT_CHOICES_SHOWN = 50
+
+
+class CompactSelect(forms.Select):
+    """A <select> whose <option>s are written here rather than through one template include each: the office's
+    unit filter lists every unit (1,000 in the load test), which took about 0.4 s through the templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group_choices, _index in context["optgroups"]:
+            rows = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+                (option["value"] if option["value"] is not None else "",
+                 mark_safe(" selected") if option["selected"] else "", option["label"])
+                for option in group_choices
+            ))
+            options.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rows) if group_name
+                           else rows)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]),
+                           mark_safe("".join(options)))
+
+
+class RecentChoices:
+    """The choices of a ModelChoiceField limited to the first DOCUMENT_CHOICES_SHOWN rows of its queryset (plus the
+    selected one), read only when the widget is rendered: rendering 1,600 <option>s cost about a second at
+    100,000 tasks (docs/benchmarks.md)."""
+
+    def __init__(self, field, selected):
+        self.field, self.selected = field, selected
+
+    @functools.cached_property
+    def rows(self):  # one query, however often the template walks the choices
+        field, selected = self.field, self.selected
+        rows = list(field.queryset[:DOCUMENT_CHOICES_SHOWN])
+        if selected and str(selected).isdigit() and all(str(row.pk) != str(selected) for row in rows):
+            rows += list(field.queryset.filter(pk=selected))
+        return rows
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        for row in self.rows:
+            yield (forms.models.ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
+
+
 class TaskFilterForm(forms.Form):
     """The filters of the task list. Pass the user: the document and unit choices are limited to what they see."""
 
@@ -70,12 +124,12 @@ class TaskFilterForm(forms.Form):
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + list(Task.Status.choices),
     )
     document = forms.ModelChoiceField(
-        label=_("Văn bản"), required=False, queryset=None, empty_label=_("Tất cả văn bản"),
+        label=_("Văn bản"), required=False, queryset=None, empty_label=_("Tất cả văn bản"), widget=CompactSelect,
     )
     directive = forms.IntegerField(label=_("Nội dung chỉ đạo"), required=False, min_value=1,
                                    widget=forms.HiddenInput)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=None,
-                                  empty_label=_("Tất cả đơn vị"))
+                                  empty_label=_("Tất cả đơn vị"), widget=CompactSelect)
     role = forms.ChoiceField(label=_("Vai trò của đơn vị"), required=False, choices=ROLE_CHOICES)
     deadline_from = forms.DateField(
         label=_("Hạn từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
@@ -103,6 +157,11 @@ class TaskFilterForm(forms.Form):
         self.user = user
         self.fields["document"].queryset = visible_resolutions(user).order_by("-issued_on", "-id")
         self.fields["unit"].queryset = visible_units(user).filter(active=True).order_by("order", "name")
+        # A province records a few hundred documents a year: the drop-down lists the latest ones (and the one
+        # chosen); any visible document is still accepted, as the links from a document's page do.
+        self.fields["document"].widget.choices = RecentChoices(
+            self.fields["document"], self.data.get(self.add_prefix("document")) if self.is_bound else None
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -137,7 +196,7 @@ def filter_tasks(queryset: QuerySet[Task], cleaned_data: dict, *, user=None) -> 
         tasks = tasks.filter(Q(search_text__contains=word) | Q(title__icontains=word))
 
     if data.get("standing"):
-        tasks = tasks.filter(standing__in=data["standing"])
+        tasks = tasks.filter(standing_condition(data["standing"]))
     if data.get("status"):
         tasks = tasks.filter(status=data["status"])
     if data.get("document"):
@@ -177,6 +236,47 @@ def filter_tasks(queryset: QuerySet[Task], cleaned_data: dict, *, user=None) -> 
     return sort_tasks(tasks, data.get("sort") or DEFAULT_SORT)
 
 
+def standing_condition(standings, today: datetime.date | None = None) -> Q:
+    """`standing IN (...)` written on the columns (the same rule as TaskQuerySet.with_standing), so that the
+    database can use the indexes on status and deadline: filtering on the CASE expression itself makes it compute
+    the standing of every task first (hundreds of milliseconds at 100,000 tasks; docs/benchmarks.md)."""
+    today = today or local_today()
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    chosen = set(standings)
+    # Open work: the chosen deadline ranges, neighbours merged (overdue + due soon + on track = any deadline).
+    ranges = [(Standing.OVERDUE, None, today - datetime.timedelta(days=1)), (Standing.DUE_SOON, today, soon),
+              (Standing.ON_TRACK, soon + datetime.timedelta(days=1), None)]
+    merged: list[list] = []
+    for value, start, end in ranges:
+        if value not in chosen:
+            continue
+        if merged and merged[-1][2] is not None and start == merged[-1][2] + datetime.timedelta(days=1):
+            merged[-1][2] = end
+        else:
+            merged.append([value, start, end])
+    open_parts = []
+    for _value, start, end in merged:
+        bounds = {"deadline__isnull": False}
+        if start is not None:
+            bounds["deadline__gte"] = start
+        if end is not None:
+            bounds["deadline__lte"] = end
+        open_parts.append(Q(**bounds))
+    if Standing.ONGOING in chosen:
+        open_parts.append(Q(deadline__isnull=True))
+    conditions = []
+    if open_parts:
+        conditions.append(Q(status__in=Task.OPEN_STATUSES) & reduce(or_, open_parts))
+    done = Q(status=Task.Status.DONE)
+    if Standing.DONE_ON_TIME in chosen:
+        conditions.append(done & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline"))))
+    if Standing.DONE_LATE in chosen:
+        conditions.append(done & Q(deadline__isnull=False, completed_at__date__gt=F("deadline")))
+    if Standing.CANCELLED in chosen:
+        conditions.append(Q(status=Task.Status.CANCELLED))
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
 def in_period(start, end) -> Q:
     """A reporting period (the dashboard's): the deadline falls in it, or ongoing work was assigned in it."""
     dated, ongoing = Q(deadline__isnull=False), Q(deadline__isnull=True)
@@ -193,8 +293,7 @@ def sort_tasks(tasks: QuerySet[Task], sort: str) -> QuerySet[Task]:
     _label, ordering = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return tasks.annotate(
         # Tasks without a deadline (ongoing) after those with one, on SQLite and PostgreSQL alike.
-        deadline_is_null=Case(When(deadline__isnull=True, then=Value(1)), default=Value(0),
-                              output_field=IntegerField()),
+        deadline_is_null=LIST_ORDER_NULLS_LAST,
         standing_rank=Case(
             *[When(standing=value, then=Value(rank)) for rank, value in enumerate(STANDING_ORDER)],
             default=Value(len(STANDING_ORDER)), output_field=IntegerField(),
@@ -204,7 +303,8 @@ def sort_tasks(tasks: QuerySet[Task], sort: str) -> QuerySet[Task]:
 
 def with_list_columns(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """What a row of the list shows, in the same query: lead unit (id and name) and how many units coordinate."""
-    lead = Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD)
+    # order_by(): Assignment's default ordering would join the task and the unit again inside each subquery.
+    lead = Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD).order_by()
     coordinating = (
         Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.COORDINATING)
         .order_by().values("task").annotate(n=Count("id")).values("n")

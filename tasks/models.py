@@ -185,8 +185,16 @@ class TaskQuerySet(models.QuerySet):
 
     def with_lead_unit(self):
         """Annotate `lead_unit_id` (one subquery, so a list never asks per row)."""
-        lead = Assignment.objects.filter(task=models.OuterRef("pk"), role=Assignment.Role.LEAD)
+        # order_by(): without it the subquery inherits Assignment's ordering (task → deadline, unit → name) and
+        # joins two tables per row; a task has one lead (a unique index), so plain index lookups are enough.
+        lead = Assignment.objects.filter(task=models.OuterRef("pk"), role=Assignment.Role.LEAD).order_by()
         return self.annotate(lead_unit_id=models.Subquery(lead.values("unit_id")[:1]))
+
+
+# The expression tasks.filters.sort_tasks orders by (deadline_is_null): the indexes above repeat it exactly, so
+# PostgreSQL can match ORDER BY to them.
+LIST_ORDER_NULLS_LAST = Case(When(deadline__isnull=True, then=Value(1)), default=Value(0),
+                             output_field=models.IntegerField())
 
 
 class TaskStatus(models.TextChoices):
@@ -267,6 +275,14 @@ class Task(models.Model):
         indexes = [
             # Deadline sweeps and the "overdue / due soon" counters: open tasks by deadline.
             models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
+            # The task lists' default order (tasks.filters.sort_tasks: ORDER BY deadline_is_null, deadline, id
+            # LIMIT 25): the office's /tasks/ reads its first page from the index instead of sorting every task.
+            models.Index(LIST_ORDER_NULLS_LAST, F("deadline"), F("id"), name="task_list_order_idx"),
+            # The same order over open work only (status open, proposed, returned): a unit's list filtered to
+            # overdue / due soon / on track / ongoing walks this small index in order and stops at the page, and
+            # its COUNT(*) is an index-only scan joined to the unit's assignments.
+            models.Index(LIST_ORDER_NULLS_LAST, F("deadline"), F("id"), name="task_open_list_order_idx",
+                         condition=Q(status__in=[TaskStatus.OPEN, TaskStatus.PROPOSED, TaskStatus.RETURNED])),
         ]
 
     def __str__(self):
