@@ -16,7 +16,7 @@ from .readers import MAX_BYTES, file_blocks, read_input
 from .text import nfc
 
 __all__ = ["parse_text", "parse_file", "ParseError", "ParseResult", "ParsedDirective", "Skipped", "Header",
-           "Directory", "MAX_BYTES"]
+           "Directory", "MAX_BYTES", "read_input", "nfc"]
 
 
 def parse_text(text: str, directory: Directory | None = None, reference_year: int | None = None) -> ParseResult:

@@ -553,6 +553,8 @@ def _guess_year(text: str) -> int | None:
 def parse_blocks(blocks: list, directory: Directory | None = None, reference_year: int | None = None) -> ParseResult:
     directory = directory or Directory.default()
     blocks = [b for b in blocks if isinstance(b, Table) and b.rows or isinstance(b, Para) and clean(b.text)]
+    as_read = "\n\n".join(clean(b.text) if isinstance(b, Para) else
+                           "\n".join("\t".join(" ".join(c.split()) for c in row) for row in b.rows) for b in blocks)
     meta_year = meta_month = None
     if blocks and isinstance(blocks[0], Para):
         rest, meta_year, meta_month = read_metadata(clean(blocks[0].text))
@@ -590,6 +592,7 @@ def parse_blocks(blocks: list, directory: Directory | None = None, reference_yea
         not_before = dt.date(ref_year, 1, 1) if ref_year else None
     parser = _Parser(directory, ref_year, not_before)
     parser.result.header = header
+    parser.result.text = as_read
     entries = _entries(blocks[start:end])
     _mark_greetings(entries)
     root = parser.build_tree(entries)

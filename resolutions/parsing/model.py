@@ -66,6 +66,7 @@ class ParseResult:
     skipped: list[Skipped] = field(default_factory=list)
     header: Header = field(default_factory=Header)
     reference_year: int | None = None
+    text: str = ""  # the document as read: paragraphs joined by blank lines, a table's cells by tabs
 
     def to_json(self) -> dict:
         return {

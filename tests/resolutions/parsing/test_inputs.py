@@ -213,3 +213,9 @@ def test_a_word_table_numbered_by_word_itself_keeps_its_labels():
     result = parse_file(_word(build), "kh.docx", reference_year=2022)
     assert [(d.label, d.lead_units, str(d.deadline)) for d in result.directives] == [
         ("1.", ["Ban Tổ chức Tỉnh ủy"], "2022-12-31"), ("2.", ["Ủy ban Kiểm tra Tỉnh ủy"], "2022-11-30")]
+
+
+def test_the_result_keeps_the_document_as_read():
+    result = parse_file((DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes(), "kl.pdf")
+    assert "Ban cán sự đảng UBND tỉnh lãnh đạo UBND tỉnh tập trung chỉ đạo" in result.text
+    assert "\n\n" in result.text and "text" not in result.to_json()
