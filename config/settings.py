@@ -246,6 +246,9 @@ else:
         "store_processed": False,
         # Broadcast (remote control) messages; the default is a "control" folder in the working directory.
         "control_folder": str(BROKER_DIR / "control"),
+        # How often an idle worker looks into the folder. kombu's default (1 s) also paces a busy worker to about
+        # one message a second per free pool process; a listdir every 0.1 s costs nothing.
+        "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = f"file://{BROKER_DIR / 'results'}"
 CELERY_TIMEZONE = TIME_ZONE
@@ -279,6 +282,8 @@ PORTAL_MAIL_RETRY_BASE = float(os.environ.get("PORTAL_MAIL_RETRY_BASE", "60"))
 PORTAL_MAIL_RETRY_MAX = float(os.environ.get("PORTAL_MAIL_RETRY_MAX", "1800"))
 PORTAL_MAIL_MAX_ATTEMPTS = int(os.environ.get("PORTAL_MAIL_MAX_ATTEMPTS", "8"))
 PORTAL_MAIL_TASK_TIME_LIMIT = 4 * EMAIL_TIMEOUT + 30
+# The longest a request waits for the broker to take a message (a frozen Redis can take several socket timeouts).
+PORTAL_BROKER_PUBLISH_TIMEOUT = float(os.environ.get("PORTAL_BROKER_PUBLISH_TIMEOUT", "1.0"))
 
 # --- Forms and interface ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

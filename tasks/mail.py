@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -67,18 +70,42 @@ def backoff(attempt: int) -> float:
 # --- Queueing -----------------------------------------------------------------------------------------------
 
 
+_publisher: ThreadPoolExecutor | None = None
+_publisher_pid: int | None = None
+
+
+def publish_within(publish, *, what: str) -> bool:
+    """Run `publish` (an apply_async) and wait for it at most PORTAL_BROKER_PUBLISH_TIMEOUT seconds.
+
+    The broker settings bound each socket operation, but a publish may take several of them (a health-check PING,
+    a reconnect, the command itself) when Redis is frozen rather than down. A web request must answer whatever
+    the broker does, so the wait is bounded here, on the wall clock. A publish given up on may still complete
+    later: that hands the same work over twice, which the claim makes harmless.
+    """
+    global _publisher, _publisher_pid
+    if _publisher is None or _publisher_pid != os.getpid():  # a thread pool does not survive a fork
+        _publisher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="portal-publish")
+        _publisher_pid = os.getpid()
+    future = _publisher.submit(publish)
+    try:
+        future.result(timeout=settings.PORTAL_BROKER_PUBLISH_TIMEOUT)
+    except FutureTimeout:
+        logger.warning("The broker did not take %s in time; the sweep will hand it over again.", what)
+        return False
+    except Exception:  # noqa: BLE001 - any broker error is survivable: the ledger keeps the work
+        logger.warning("Could not hand over %s; the sweep will hand it over again.", what, exc_info=True)
+        return False
+    return True
+
+
 def enqueue(email_ids: Iterable[int]) -> int:
     """Hand these emails to the workers. A broker outage is survivable: the rows stay pending and the next sweep
-    hands them over again, so this never raises and gives up at the first failure (each try is bounded by the
-    broker timeouts in settings)."""
+    hands them over again, so this never raises, never waits long, and stops at the first failure."""
     from .celery_tasks import send_digest
 
     published = []
     for email_id in email_ids:
-        try:
-            send_digest.apply_async((email_id,), retry=False)
-        except Exception:  # noqa: BLE001 - any broker error: the sweep will hand it over later
-            logger.warning("Could not enqueue email %s; the sweep will retry.", email_id, exc_info=True)
+        if not publish_within(lambda: send_digest.apply_async((email_id,), retry=False), what=f"email {email_id}"):
             break
         published.append(email_id)
     if published:
@@ -191,9 +218,14 @@ def deliver(email_id: int, *, connection=None) -> Outcome:
         _finish(email, status=Status.SKIPPED, item_status=Notification.Status.SKIPPED, item_ids=item_ids,
                 last_error="", next_attempt_at=None)
         return Outcome("skipped", email.pk, "nothing left to tell")
+    backend = connection or get_connection(fail_silently=False)
+    opened_here = False
     try:
-        (connection or get_connection(fail_silently=False)).send_messages([message])
+        opened_here = bool(backend.open())
+        backend.send_messages([message])
     except Exception as exc:  # noqa: BLE001 - sorted below into final and worth-retrying
+        if opened_here:
+            _close_quietly(backend)
         error = describe(exc)
         if is_permanent(exc) or email.attempts >= settings.PORTAL_MAIL_MAX_ATTEMPTS:
             logger.warning("Email %s failed for good: %s", email.pk, error)
@@ -205,22 +237,44 @@ def deliver(email_id: int, *, connection=None) -> Outcome:
         _finish(email, status=Status.PENDING, last_error=error,
                 next_attempt_at=timezone.now() + datetime.timedelta(seconds=retry_in), enqueued_at=timezone.now())
         raise TransientMailError(error, retry_in) from exc
+    # Marked sent before the QUIT exchange: the window in which a killed worker doubles a message is only the
+    # time between the server's 250 and this commit.
     _finish(email, status=Status.SENT, item_status=Notification.Status.SENT, item_ids=item_ids,
             sent_at=timezone.now(), last_error="", next_attempt_at=None, subject=message.subject[:255],
             to_address=message.to[0])
+    if opened_here:
+        _close_quietly(backend)
     return Outcome("sent", email.pk)
+
+
+def _close_quietly(backend):
+    try:
+        backend.close()
+    except Exception:  # noqa: BLE001 - the message is settled either way; a failed QUIT changes nothing
+        logger.info("Closing the mail connection failed", exc_info=True)
 
 
 def send_now(email_ids: Iterable[int]) -> list[Outcome]:
     """Send in this process, one SMTP connection for all (the `send_reminders --sync` path). A transient error
     leaves the email pending for the workers' retries."""
     outcomes = []
+    email_ids = list(email_ids)
+    if not email_ids:
+        return outcomes
     connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except OSError:
+        pass  # each message tries on its own, and its failure is recorded as such
     for email_id in email_ids:
         try:
             outcomes.append(deliver(email_id, connection=connection))
         except TransientMailError as exc:
             outcomes.append(Outcome("deferred", email_id, str(exc)))
+        if outcomes[-1].status != "sent":
+            # The server may have dropped the connection: the next message opens a fresh one.
+            _close_quietly(connection)
+    _close_quietly(connection)
     return outcomes
 
 

@@ -68,9 +68,7 @@ def dispatch_on_commit():
 def _enqueue_send():
     # The broker may be down: the web request must not fail or hang. The daily sweep sends whatever is
     # still pending, so a lost enqueue only delays a notice.
-    try:
-        from .celery_tasks import send_pending_notifications
+    from .celery_tasks import send_pending_notifications
+    from .mail import publish_within
 
-        send_pending_notifications.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 - any broker error is survivable here, and logged
-        logger.warning("Could not enqueue the notification sender; the next sweep will send.", exc_info=True)
+    publish_within(lambda: send_pending_notifications.apply_async(retry=False), what="the notification sender")

@@ -14,3 +14,55 @@ def _media_in_tmp(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Argon2 on every test login would dominate the suite's time; hashing strength is tested on its own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Real Celery workers (tests marked `worker`; the machinery is tests/reliability/harness.py) ---------------
+
+
+@pytest.fixture(scope="session")
+def portal_var_dir(tmp_path_factory):
+    """PORTAL_VAR_DIR of the workers the tests start: their broker folder and, on SQLite, the test database."""
+    return tmp_path_factory.mktemp("portal-var")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """With worker tests in the run on SQLite, the test database is a file that a worker process can open
+    (its PORTAL_VAR_DIR points at the same folder); otherwise the usual in-memory database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    wants_workers = any(item.get_closest_marker("worker") for item in request.session.items)
+    if wants_workers and database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(request.getfixturevalue("portal_var_dir") / "portal.sqlite3")
+
+
+@pytest.fixture
+def portal_worker(transactional_db, portal_var_dir):
+    """Start a real Celery worker on the configured broker (Redis when REDIS_URL is set, else the filesystem)
+    against the test database: `worker = portal_worker(email_url=...)`. Stopped when the test ends."""
+    from tests.reliability import harness
+
+    started = []
+
+    def start(*, email_url="smtp://127.0.0.1:9", redis_url=None, **env):
+        target = harness.target_for(portal_var_dir, redis_url)
+        harness.retarget(target)
+        worker = harness.Worker(target, email_url=email_url, extra_env=env)
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in started:
+        worker.stop()
+    harness.retarget(None)
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on 127.0.0.1 (a free port) that records what it accepts."""
+    from tests.reliability.harness import SmtpSink
+
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
