@@ -10,7 +10,8 @@ A draft item:
      "coordinating_as_written", "unmatched", "scope_as_written",
      "leads": ["unit:<pk>", "group:<key>", ...], "coordinating": [...same...],
      "deadline": ISO date or None, "parsed_deadline": the document's, "deadline_text": as written (in
-     Vietnamese), "ongoing": bool, "report_cycle": a Task.ReportCycle value or ""}
+     Vietnamese), "ongoing": bool, "report_cycle": a Task.ReportCycle value when ongoing, else ""}
+An ongoing item with a deadline is continuing work due by a date: its tasks take the deadline.
 """
 from __future__ import annotations
 
@@ -196,7 +197,7 @@ def items_from_parse(result: ParseResult) -> list[dict]:
             "parsed_deadline": deadline,
             "deadline_text": vietnamese_deadline_text(directive.deadline_text),
             "ongoing": bool(directive.ongoing),
-            "report_cycle": DEFAULT_REPORT_CYCLE if directive.ongoing and not deadline else "",
+            "report_cycle": DEFAULT_REPORT_CYCLE if directive.ongoing else "",
         })
     return items
 
@@ -215,11 +216,11 @@ def merge_items(first: dict, second: dict) -> dict:
     merged["coordinating"] = [ref for ref in merged["coordinating"] if ref not in merged["leads"]]
     merged["scope_as_written"] = "; ".join(p for p in (first["scope_as_written"], second["scope_as_written"]) if p)
     if not first["deadline"] and second["deadline"]:
-        for key in ("deadline", "parsed_deadline", "deadline_text", "report_cycle"):
+        for key in ("deadline", "parsed_deadline", "deadline_text"):
             merged[key] = second[key]
     merged["ongoing"] = first["ongoing"] or second["ongoing"]
-    if merged["ongoing"] and not merged["deadline"] and not merged["report_cycle"]:
-        merged["report_cycle"] = DEFAULT_REPORT_CYCLE
+    merged["report_cycle"] = (first["report_cycle"] or second["report_cycle"] or DEFAULT_REPORT_CYCLE
+                              if merged["ongoing"] else "")
     return merged
 
 
