@@ -18,19 +18,17 @@ from django.views.decorators.http import require_POST
 
 from . import mail, roles
 from .models import Notification, NotificationPreference, OutgoingEmail, local_today
-from .selectors import visible_tasks
+from .selectors import scope_for, visible_tasks
 
 PAGE_SIZE = 30
 
 
 def inbox(user):
     """A person's notices, newest first: those due by today, about tasks they may still see."""
-    return (
-        Notification.objects.filter(recipient=user, due_on__lte=local_today())
-        .filter(task__in=visible_tasks(user).values("pk"))
-        .select_related("task")
-        .order_by("-due_on", "-created_at", "-id")
-    )
+    notices = Notification.objects.filter(recipient=user, due_on__lte=local_today())
+    if not scope_for(user).all_units:
+        notices = notices.filter(task__in=visible_tasks(user).values("pk"))
+    return notices.select_related("task").order_by("-due_on", "-created_at", "-id")
 
 
 def unread_count(user) -> int:
