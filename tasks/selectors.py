@@ -121,8 +121,14 @@ def roles_on_task(user, task: Task) -> dict[str, set[int]]:
     Returns {"lead_leader": {...}, "lead_member": {...}, "coordinating_member": {...}} of unit ids.
     """
     scope = scope_for(user)
+    # The task page asks once per possible action (report, propose, extend, delegate...): read the task's
+    # assignments once per task object (services re-read the task under lock, so they never see a stale copy).
+    assignments = task.__dict__.get("_portal_assignment_roles")
+    if assignments is None:
+        assignments = list(task.assignments.values_list("unit_id", "role"))
+        task.__dict__["_portal_assignment_roles"] = assignments
     result = {"lead_leader": set(), "lead_member": set(), "coordinating_member": set()}
-    for unit_id, role in task.assignments.values_list("unit_id", "role"):
+    for unit_id, role in assignments:
         membership = scope.memberships.get(unit_id)
         if membership is None:
             continue
