@@ -19,7 +19,7 @@ PAGES = ["home", "list", "office_list", "detail", "document", "dashboard", "expo
 # write with SESSION_SAVE_EVERY_REQUEST, user, groups, memberships, one query per level of the unit tree).
 OVER_BUDGET = {
     "home": "22 queries: counts, reports, reviews and extensions each asked separately",
-    "list": "14 queries on SQLite (13 on PostgreSQL): the signed-in overhead leaves 2 for the list",
+    "list": "14 queries: ~10 are the overhead every signed-in page pays, leaving 4 for the list itself",
     "detail": "21-25 queries (by the task's state): reviews and extensions asked twice, each related table once",
     "admin": "15 queries: Django's changelist (filters, date hierarchy), a reference, not a portal page",
 }
