@@ -135,8 +135,8 @@ class ImportItemForm(forms.Form):
     coordinating = AssigneeField(label=_("Phối hợp"))
     deadline = DateField(label=_("Hạn xử lý"), required=False, help_text="")
     report_cycle = forms.ChoiceField(
-        label=_("Thường xuyên, báo cáo"), required=False,
-        choices=[("", _("— Không (có hạn xử lý) —")), *Task.ReportCycle.choices],
+        label=_("Thường xuyên: kỳ báo cáo"), required=False,
+        choices=[("", _("Không")), *Task.ReportCycle.choices],
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     split_at = forms.ChoiceField(label=_("Tách sau đoạn"), required=False,

@@ -255,6 +255,13 @@ def place(item: dict) -> str:
     return where or " ".join(item["text"].split()[:8]) + "…"
 
 
+def describe(item: dict) -> str:
+    """An item named in a message: its place and its first words ("I.3 (4) “Tập trung triển khai…”")."""
+    where = " ".join(part for part in (item.get("section", ""), item.get("label", "")) if part)
+    words = " ".join(item["text"].split()[:6])
+    return f"{where} “{words}…”".strip()
+
+
 # --- recording -----------------------------------------------------------------------------------------------
 
 
@@ -349,7 +356,7 @@ def record_import(
     if without_lead:
         raise task_services.ServiceError(
             _("Chưa có đơn vị chủ trì cho: %(items)s.")
-            % {"items": ", ".join(place({"section": d.section, "label": d.label, "text": d.text})
+            % {"items": "; ".join(describe({"section": d.section, "label": d.label, "text": d.text})
                                   for d in without_lead)},
             code="no_lead",
         )

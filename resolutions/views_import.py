@@ -327,7 +327,7 @@ def _apply(op: str, target: str, draft: dict, item_forms: dict) -> str:
         raise ValidationError(_("Mục này không còn trong danh sách (trang đã cũ): hãy xem lại danh sách."),
                               code="stale_item")
     item = items[index]
-    where = importing.place(item)
+    where = importing.describe(item)
     if op == "drop":
         del items[index]
         return _("Đã bỏ mục %(place)s khỏi danh sách.") % {"place": where}
@@ -356,7 +356,7 @@ def _confirm_blockers(draft: dict, details_form) -> str:
     needing = importing.items_needing_lead(draft["items"])
     if needing:
         problems.append(_("%(count)s nội dung chưa có đơn vị chủ trì: %(items)s.")
-                        % {"count": len(needing), "items": ", ".join(importing.place(i) for i in needing)})
+                        % {"count": len(needing), "items": "; ".join(importing.describe(i) for i in needing)})
     if details_form.errors:
         problems.append(_("Thông tin văn bản chưa đủ: hãy nhập trích yếu và ngày ban hành."))
     return " ".join(problems)

@@ -60,6 +60,18 @@
     if (at) at.value = "";
   }
 
+  /* A row that needed a lead stops being flagged as soon as one is chosen (the server checks again). */
+  function leadChosen(event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-import-picker][name$='-leads']")) return;
+    var row = select.closest("tr");
+    if (!row) return;
+    var chosen = Array.prototype.some.call(select.options, function (option) { return option.selected; });
+    row.classList.toggle("table-danger", !chosen);
+    var hint = row.querySelector("[data-needs-lead]");
+    if (hint) hint.hidden = chosen;
+  }
+
   /* Reading a long PDF takes a moment: say so, and do not let a second click send it twice. */
   function busyOnSubmit(event) {
     var form = event.target;
@@ -79,6 +91,7 @@
       if (event.shiftKey) selectionToSplit(event);
     });
     document.addEventListener("submit", busyOnSubmit);
+    document.addEventListener("change", leadChosen);
     document.addEventListener("htmx:beforeSwap", function (event) {
       if (event.detail.target) destroyPickers(event.detail.target);
     });

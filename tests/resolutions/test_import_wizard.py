@@ -401,7 +401,8 @@ def test_a_document_recorded_meanwhile_is_refused_at_confirm_with_a_link_to_it(o
     ("anh.pdf", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "không phải văn bản"),
     ("hong.docx", b"PK\x03\x04" + b"\x00garbage" * 100, ".docx bị hỏng"),
     ("nhi_phan.txt", bytes(range(256)) * 50, "không phải văn bản"),
-], ids=["empty", "image", "broken-docx", "binary"])
+    ("hong.pdf", b"%PDF-1.4\n" + b"\x00broken" * 300, "PDF"),
+], ids=["empty", "image", "broken-docx", "binary", "broken-pdf"])
 def test_a_file_that_cannot_be_read_is_refused_in_vietnamese_and_nothing_is_kept(office, name, content, message):
     response = office.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
@@ -418,7 +419,7 @@ def test_a_pdf_without_text_is_refused_as_a_scan(office):
     writer.write(buffer)
     response = office.post(IMPORT_URL, {"file": SimpleUploadedFile("scan.pdf", buffer.getvalue())})
     assert response.status_code == 400
-    assert "quét" in response.content.decode() or "không có chữ" in response.content.decode()
+    assert "PDF không có lớp văn bản" in response.content.decode()
     assert not drafts(office)
 
 
