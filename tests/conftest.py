@@ -21,8 +21,18 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def portal_var_dir(tmp_path_factory):
-    """PORTAL_VAR_DIR of the workers the tests start: their broker folder and, on SQLite, the test database."""
-    return tmp_path_factory.mktemp("portal-var")
+    """PORTAL_VAR_DIR of the workers the tests start: their broker folder and, on SQLite, the test database
+    (in memory-backed /dev/shm where there is one: the whole suite then runs on that file)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    if Path("/dev/shm").is_dir():
+        path = Path(tempfile.mkdtemp(prefix="portal-var-", dir="/dev/shm"))
+        yield path
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        yield tmp_path_factory.mktemp("portal-var")
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +45,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     wants_workers = any(item.get_closest_marker("worker") for item in request.session.items)
     if wants_workers and database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(request.getfixturevalue("portal_var_dir") / "portal.sqlite3")
+        # A test database need not survive a power cut.
+        options = database.setdefault("OPTIONS", {})
+        options["init_command"] = options.get("init_command", "") + "PRAGMA synchronous=OFF;"
 
 
 @pytest.fixture
@@ -66,3 +79,26 @@ def smtp_sink():
     sink = SmtpSink().start()
     yield sink
     sink.stop()
+
+
+# --- Browser -------------------------------------------------------------------------------------------------
+# Debian's Chromium, driven by Playwright (which cannot download a browser here). One browser for the whole run:
+# Playwright's sync API keeps an event loop in this thread, and a second sync_playwright() beside it fails.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -5,7 +5,6 @@ script, a style attribute or a CDN link fails here.
 """
 import base64
 import os
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop in this thread
 
@@ -17,7 +16,6 @@ from tests.security.conftest import PASSWORD  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
 WATCH = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', e => window.__violations.push(
@@ -26,26 +24,20 @@ document.addEventListener('securitypolicyviolation', e => window.__violations.pu
 
 
 @pytest.fixture
-def chromium(live_server, transactional_db, settings):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-        context.add_init_script(WATCH)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.problems = []
-        # A failed sub-resource is reported by URL below; the console's own line for it names none.
-        page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
-                and page.problems.append(m.text))
-        page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
-                and not r.url.endswith("/favicon.ico") and page.problems.append(f"{r.status} {r.url}"))
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        yield page
-        browser.close()
+def chromium(browser, live_server, transactional_db, settings):
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    context.add_init_script(WATCH)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.problems = []
+    # A failed sub-resource is reported by URL below; the console's own line for it names none.
+    page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
+            and page.problems.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
+            and not r.url.endswith("/favicon.ico") and page.problems.append(f"{r.status} {r.url}"))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    yield page
+    context.close()
 
 
 def visit(page, path):
