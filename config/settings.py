@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "tasks.security.SecurityEventMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves collected static files in production; with DEBUG on, Django's own server does (and the test server).
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware, but the language is Vietnamese unless the person picked English (config/language.py).
     "config.language.ChosenLanguageMiddleware",
