@@ -156,10 +156,14 @@ def _new_draft(parsed: importing.ParsedUpload, upload) -> dict:
     }
 
 
+def _go(request, url: str):
+    """Another page: htmx is told to load it whole rather than swap it into the table."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 def _missing_draft(request):
     messages.warning(request, STALE)
-    url = reverse("resolutions:import")
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return _go(request, reverse("resolutions:import"))
 
 
 # --- step 1: upload ----------------------------------------------------------------------------------------
@@ -266,25 +270,8 @@ def import_review(request, draft):
     if op == "cancel":
         _discard_draft(request, draft)
         messages.info(request, _("Đã hủy nhập văn bản; không có gì được ghi."))
-        return redirect("resolutions:list")
-    # Only what the page showed is read: a page older than the draft (another tab) must not blank new items.
-    details_form = DocumentDetailsForm(request.POST, confirming=op == "next")
-    if "doc-kind" in request.POST:
-        details_form.is_valid()
-        draft["details"].update(details_form.draft_values())
-    else:
-        details_form = DocumentDetailsForm(_details_data(draft), confirming=op == "next")
-    item_forms = {item["id"]: ImportItemForm(request.POST, item=item, choices=choices)
-                  for item in draft["items"] if f"item-{item['id']}-shown" in request.POST}
-    valid = True
-    for item in draft["items"]:
-        form = item_forms.get(item["id"])
-        if form is None:
-            continue
-        if form.is_valid():
-            form.apply_to(item)
-        else:
-            valid = False
+        return _go(request, reverse("resolutions:list"))
+    details_form, item_forms, valid = _read_page(request.POST, draft, choices, confirming=op == "next")
     notice = ""
     if valid:
         try:
@@ -300,7 +287,7 @@ def import_review(request, draft):
 
     if valid and op == "next":
         if details_form.is_valid() and not importing.items_needing_lead(draft["items"]) and draft["items"]:
-            return redirect("resolutions:import_confirm", draft_id=draft["id"])
+            return _go(request, reverse("resolutions:import_confirm", args=[draft["id"]]))
         valid = False
         notice = _confirm_blockers(draft, details_form)
     if request.htmx:
@@ -311,10 +298,32 @@ def import_review(request, draft):
     if valid:
         if notice:
             messages.success(request, notice)
-        anchor = f"#item-{target}" if op in ("split", "save") and target else ""
+        anchor = f"#item-{target}" if op == "split" else "#items-heading" if op in ("drop", "merge") else ""
         return redirect(reverse("resolutions:import_review", args=[draft["id"]]) + anchor)
     return _review_page(request, draft, choices, details_form=details_form, item_forms=item_forms, notice=notice,
                         status=400)
+
+
+def _read_page(data, draft: dict, choices, *, confirming: bool):
+    """Take the posted review page into the draft: the details and every item form that is valid.
+    Returns (details form, item forms, whether every item form was valid). Only what the page showed is read:
+    a page older than the draft (another tab) must not blank the items it did not show."""
+    if "doc-kind" in data:
+        details_form = DocumentDetailsForm(data, confirming=confirming)
+        details_form.is_valid()
+        draft["details"].update(details_form.draft_values())
+    else:
+        details_form = DocumentDetailsForm(_details_data(draft), confirming=confirming)
+    item_forms = {item["id"]: ImportItemForm(data, item=item, choices=choices)
+                  for item in draft["items"] if f"item-{item['id']}-shown" in data}
+    valid = True
+    for item in draft["items"]:
+        form = item_forms.get(item["id"])
+        if form is not None and form.is_valid():
+            form.apply_to(item)
+        elif form is not None:
+            valid = False
+    return details_form, item_forms, valid
 
 
 def _apply(op: str, target: str, draft: dict, item_forms: dict) -> str:

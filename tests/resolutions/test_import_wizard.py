@@ -330,6 +330,15 @@ def test_with_htmx_an_item_edit_answers_with_the_table_alone(office):
     assert response.status_code == 200 and "không có mục sau" in response.content.decode()
 
 
+def test_with_htmx_going_on_to_confirm_loads_the_confirmation_page_whole(office, directory):
+    upload(office)
+    draft = the_draft(office)
+    needing = {f"item-{item['id']}-leads": [f"unit:{directory['UBND_TINH'].pk}"]
+               for item in draft["items"] if not item["leads"]}
+    response = office.post(review_url(draft), page_data(draft, op="next", **needing), HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == reverse("resolutions:import_confirm", args=[draft["id"]])
+
+
 def test_a_page_older_than_the_draft_does_not_blank_the_items_it_did_not_show(office):
     upload(office)
     draft = the_draft(office)
