@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from resolutions.models import Resolution
 from tasks.directory import sync_unit_directory
 from tasks.models import Assignment, Task
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import PHONE, SCREENSHOTS
 from tests.factories import office_user
 from tests.resolutions.test_import_wizard import DOCUMENT, docx_bytes
 
@@ -78,4 +78,20 @@ def test_the_office_uploads_a_docx_fixes_a_unit_and_confirms_and_the_tasks_exist
     # The document's tasks, listed.
     page.get_by_role("link", name="Các nhiệm vụ từ văn bản này").click()
     expect(page.locator("main")).to_contain_text("Đẩy mạnh cải cách thủ tục hành chính")
+    assert session.console_errors == []
+
+
+def test_on_a_phone_the_review_fits_the_screen_and_the_table_scrolls_inside_itself(open_browser):
+    sync_unit_directory()
+    session = open_browser(office_user(), viewport=PHONE)
+    page = session.page
+    page.goto("/resolutions/import/")
+    page.get_by_label("Hoặc dán nội dung văn bản").fill(DOCUMENT)
+    page.get_by_role("button", name="Đọc văn bản").click()
+    page.wait_for_url(re.compile(r"/resolutions/import/[\w-]+/$"))
+    expect(page.locator("#import-items")).to_contain_text("5 nội dung chỉ đạo")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.screenshot(path=str(SCREENSHOTS / "import_wizard-phone.png"), full_page=True)
+    assert overflow <= 0
+    page.screenshot(path=str(SCREENSHOTS / "import_wizard-phone.png"), full_page=True)
     assert session.console_errors == []
