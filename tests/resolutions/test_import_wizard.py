@@ -497,3 +497,13 @@ def test_any_item_edit_post_is_answered_without_a_server_error_and_writes_nothin
     if response.status_code == 302 and "confirm" in response["Location"]:
         assert office.get(response["Location"]).status_code < 500
     assert counts() == (0, 0, 0, 0)
+
+
+def test_an_upload_without_the_csrf_token_is_refused(directory):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(office_user())
+    response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("kl.txt", DOCUMENT.encode())})
+    assert response.status_code == 403
+    assert not client.session.get(DRAFTS_KEY)
