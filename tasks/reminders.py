@@ -24,7 +24,7 @@ import holidays
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from . import roles
@@ -465,22 +465,46 @@ def plan_digests(day: datetime.date) -> list[int]:
 
     One digest per person (and per unit mailbox) per day. Must run inside a transaction. Returns the ids of the
     digests that received rows.
+
+    A fixed handful of queries whatever the number of recipients (issue 7: asking per recipient took ~14 s for
+    3,000 digests at 100,000 tasks): the digests are created together (the unique constraints make an existing
+    one win), locked together, then filled by one UPDATE per kind of recipient.
     """
     pending = Notification.objects.filter(
         status=Notification.Status.PENDING, email__isnull=True, due_on__lte=day
     ).exclude(kind=Kind.ESCALATION)
     _skip_undeliverable(pending)
+    kind = OutgoingEmail.Kind.DIGEST
     planned = []
-    users = User.objects.filter(pk__in=pending.filter(recipient__isnull=False).values("recipient_id"))
-    for user in users.order_by("pk"):
-        email = _email_for(kind=OutgoingEmail.Kind.DIGEST, day=day, user=user)
-        if _attach(email, pending.filter(recipient=user)):
-            planned.append(email.pk)
-    units = Unit.objects.filter(pk__in=pending.filter(recipient_unit__isnull=False).values("recipient_unit_id"))
-    for unit in units.order_by("pk"):
-        email = _email_for(kind=OutgoingEmail.Kind.DIGEST, day=day, unit=unit)
-        if _attach(email, pending.filter(recipient_unit=unit)):
-            planned.append(email.pk)
+    for field, model in (("recipient", User), ("recipient_unit", Unit)):
+        addresses = dict(
+            model.objects.filter(pk__in=pending.filter(**{f"{field}__isnull": False}).values(f"{field}_id"))
+            .values_list("pk", "email")
+        )
+        if not addresses:
+            continue
+        id_field = "user_id" if field == "recipient" else "unit_id"
+        OutgoingEmail.objects.bulk_create(
+            [
+                OutgoingEmail(kind=kind, day=day, to_address=address, **{f"{field}_id": pk},
+                              message_id=message_id_for(kind=kind, day=day, **{id_field: pk}))
+                for pk, address in addresses.items()
+            ],
+            ignore_conflicts=True, batch_size=500,
+        )
+        # The row locks order this against the sender's claim: a row never joins a message already being sent.
+        emails = dict(
+            OutgoingEmail.objects.select_for_update()
+            .filter(kind=kind, day=day, status=OutgoingEmail.Status.PENDING, **{f"{field}_id__in": list(addresses)})
+            .values_list(f"{field}_id", "pk")
+        )
+        if not emails:
+            continue
+        digest = OutgoingEmail.objects.filter(
+            kind=kind, day=day, status=OutgoingEmail.Status.PENDING, **{field: OuterRef(field)}
+        ).values("pk")[:1]
+        pending.filter(**{f"{field}_id__in": list(emails)}).update(email=Subquery(digest))
+        planned += [emails[pk] for pk in sorted(emails)]
     return planned
 
 
