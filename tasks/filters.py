@@ -30,6 +30,7 @@ from django import forms
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -88,10 +89,12 @@ class CompactSelect(forms.Select):
                            format_html_join("", "{}", ((group,) for group in groups)))
 
 
-class RecentChoices:
+class RecentChoices(BaseChoiceIterator):
     """The choices of a ModelChoiceField limited to the first DOCUMENT_CHOICES_SHOWN rows of its queryset (plus the
     selected one), read only when the widget is rendered: rendering 1,600 <option>s cost about a second at
-    100,000 tasks (docs/benchmarks.md)."""
+    100,000 tasks (docs/benchmarks.md). A BaseChoiceIterator, so that the widget keeps it as it is instead of
+    reading it into a list when the form is built (an htmx request that shows only the results never renders it).
+    """
 
     def __init__(self, field, selected):
         self.field, self.selected = field, selected
