@@ -573,3 +573,20 @@ def test_nul_bytes_in_choices_and_numbers_get_a_vietnamese_error(w, action, data
     errors = errors_of(response)
     assert "Null characters" not in response.content.decode()
     assert "Lựa chọn không hợp lệ" in errors or "không hợp lệ" in errors
+
+
+@pytest.mark.parametrize("action", ["report", "propose", "cancel"])
+def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing(w, action):
+    # The action views check CSRF themselves (after the task lookup, so uploads pass the size limit first).
+    user = {"report": w.officer, "propose": w.leader, "cancel": w.office}[action]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    before = snapshot()
+    response = client.post(reverse(f"tasks:{action}", args=[w.task.pk]), valid_posts(w)[action])
+    assert response.status_code == 403
+    assert snapshot() == before
+    token_page = client.get(reverse(f"tasks:{action}", args=[w.task.pk]))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', token_page.content.decode()).group(1)
+    response = client.post(reverse(f"tasks:{action}", args=[w.task.pk]),
+                           {**valid_posts(w)[action], "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
