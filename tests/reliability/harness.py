@@ -275,7 +275,7 @@ class Worker:
             "CELERY_TASK_DEFAULT_QUEUE": self.target.queue, "EMAIL_URL": self.email_url,
             "SITE_URL": settings.SITE_URL, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO",
             # Small numbers so the tests see retakes and retries within seconds.
-            "PORTAL_MAIL_CLAIM_TIMEOUT": "4", "PORTAL_MAIL_RETRY_BASE": "0.5", "PORTAL_MAIL_RETRY_MAX": "2",
+            "PORTAL_MAIL_CLAIM_TIMEOUT": "8", "PORTAL_MAIL_RETRY_BASE": "0.5", "PORTAL_MAIL_RETRY_MAX": "2",
         })
         if self.target.broker_url.startswith("redis"):
             env["REDIS_URL"] = self.target.broker_url

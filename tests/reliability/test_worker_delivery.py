@@ -100,15 +100,23 @@ def test_killing_the_worker_mid_batch_loses_no_digest_and_doubles_only_what_smtp
         what="every row marked sent",
     )
     # A digest may arrive twice only when a kill came after the server accepted it and before the row was
-    # marked sent: its first copy arrived just before a kill.
+    # marked sent: a kill lies between its two copies (usually within milliseconds of the first; on a busy
+    # machine the commit that marks it sent can take longer).
     doubled = [m for m, n in counts.items() if n > 1]
-    first_arrival = {r.message_id: r.at for r in reversed(smtp_sink.received)}
-    unexplained = [m for m in doubled if not any(0 <= kill - first_arrival[m] < 1.0 for kill in kills)]
-    assert unexplained == []
+    arrivals = {m: [r.at for r in smtp_sink.received if r.message_id == m] for m in doubled}
+    unexplained = [m for m in doubled if not any(arrivals[m][0] <= kill <= arrivals[m][1] for kill in kills)]
+    right_after_acceptance = sum(any(0 <= kill - arrivals[m][0] < 1.0 for kill in kills) for m in doubled)
+    assert unexplained == [], {
+        m: {"arrivals_after_start": [round(t - started, 2) for t in arrivals[m]],
+            "kills_after_start": [round(k - started, 2) for k in kills],
+            "attempts": OutgoingEmail.objects.get(message_id=m).attempts}
+        for m in unexplained
+    }
     assert smtp_sink.duplicates() <= 2 * len(kills)  # at most one message in each of the two pool processes
     retaken = OutgoingEmail.objects.filter(attempts__gt=1).count()
     harness.report("kill -9 the worker 3 times mid-batch", digests=len(counts), duplicates=smtp_sink.duplicates(),
-                   kills=len(kills), claims_retaken=retaken, seconds=round(seconds, 1))
+                   duplicates_killed_within_1s_of_acceptance=right_after_acceptance, kills=len(kills),
+                   claims_retaken=retaken, seconds=round(seconds, 1))
 
 
 def test_smtp_4xx_answers_and_dropped_connections_are_retried_with_backoff_until_delivered(

@@ -28,15 +28,20 @@ class Command(BaseCommand):
         parser.add_argument("--sync", action="store_true", help="send in this process instead of through Celery")
 
     def handle(self, *args, date=None, sync=False, **options):
-        result = reminders.sweep(date, hand_over=not sync)
+        # The emails are handed over (or sent) below, so that this command can say how many.
+        result = reminders.sweep(date, hand_over=False)
         swept = ", ".join(day.isoformat() for day in result.days)
         self.stdout.write(
             f"date: {result.day.isoformat()} working_day={'yes' if result.working_day else 'no'} swept={swept}"
         )
         self.stdout.write(f"planned: reminders={result.reminders_written} emails={len(result.emails_planned)}")
         if not sync:
+            # Today's digests and anything else still waiting (an earlier broker outage, a killed worker).
+            waiting = mail.due_for_sending().count()
             handed_over = mail.requeue()
-            self.stdout.write(f"enqueued: {handed_over}")
+            self.stdout.write(f"enqueued: {handed_over} of {waiting} waiting")
+            if handed_over < waiting:
+                self.stderr.write("The broker did not take every email; the next send-pending run hands them over.")
             return
         waiting = mail.due_for_sending().order_by("pk").values_list("pk", flat=True)
         outcomes = mail.send_now(list(waiting))
