@@ -81,6 +81,31 @@ def smtp_sink():
     sink.stop()
 
 
+# --- Live server ---------------------------------------------------------------------------------------------
+from django.conf import settings as django_settings  # noqa: E402
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
+
+
+class SerialLiveServer(WSGIServer):
+    """The live server, answering one request at a time (each with Connection: close).
+
+    On SQLite the test database lives in memory and every thread of the live server shares the test's one
+    connection. Chromium sends requests in parallel (an htmx request still running when a link is followed), and
+    two threads in that connection deadlock: one holds SQLite's lock and waits for the GIL inside one of Django's
+    Python SQL functions, the other holds the GIL and waits for the lock. Serving one request at a time avoids it.
+    PostgreSQL gives each thread its own connection and keeps Django's threaded server. (Set when the test tree
+    loads, before any live server starts.)"""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = SerialLiveServer
+
+
 # --- Browser -------------------------------------------------------------------------------------------------
 # Debian's Chromium, driven by Playwright (which cannot download a browser here). One browser for the whole run:
 # Playwright's sync API keeps an event loop in this thread, and a second sync_playwright() beside it fails.
