@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet, ModelForm
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -28,14 +29,17 @@ from import_export.formats.base_formats import XLSX
 from import_export.tmp_storages import MediaStorage
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import notify, services
+from . import mail, notify, reminders, services
 from .models import (
     Assignment,
     Attachment,
     ExtensionRequest,
     Membership,
     Notification,
+    NotificationPreference,
+    OutgoingEmail,
     ProgressReport,
+    ReminderPolicy,
     Review,
     Standing,
     Task,
@@ -635,3 +639,71 @@ class NotificationAdmin(PortalAdminMixin, TaskScopedAdmin):
     @admin.display(description=_("thời điểm gửi"), ordering="sent_at")
     def sent_dmy(self, notification):
         return dmy(notification.sent_at)
+
+
+# --- Reminders: the policy the office edits (one row), the outbox, personal choices (tasks.reminders, tasks.mail)
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """One row. Saving it moves the daily run (django-celery-beat's crontab) to the send time."""
+
+    fieldsets = [
+        (_("Trước và sau hạn xử lý"), {"fields": [
+            "lead_days_before", "coordinating_days_before", "overdue_repeat_days", "escalation_after_days",
+        ]}),
+        (_("Nhiệm vụ thường xuyên"), {"fields": ["report_due_day", "report_reminder_days"]}),
+        (_("Thời gian gửi"), {"fields": ["send_time"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("admin:tasks_reminderpolicy_change", ReminderPolicy.load().pk)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reminders.sync_beat_schedule(obj)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """Read-only: the office's page for it is /outbox/; here it can also send a selection again."""
+
+    list_display = ("day", "kind", "recipient", "recipient_unit", "to_address", "status", "attempts", "sent_at",
+                    "last_error")
+    list_filter = ("status", "kind")
+    search_fields = ("to_address", "recipient__username", "recipient_unit__name", "message_id")
+    list_select_related = ("recipient", "recipient_unit")
+    date_hierarchy = "day"
+    actions = ["resend"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in OutgoingEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Gửi lại các thư đã chọn"), permissions=["change"])
+    def resend(self, request, queryset):
+        emails = list(queryset.exclude(status=OutgoingEmail.Status.SENDING))
+        for email in emails:
+            mail.resend(email)
+        self.message_user(request, gettext("Đã đưa %(count)d thư vào hàng đợi gửi lại.") % {"count": len(emails)},
+                          messages.SUCCESS)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "email_digest")
+    list_filter = ("email_digest",)
+    search_fields = ("user__username", "user__email")
+    autocomplete_fields = ("user",)

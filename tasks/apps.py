@@ -14,9 +14,6 @@ class TasksConfig(AppConfig):
         # Permissions exist only after migrate has run, so the role groups are granted theirs then.
         post_migrate.connect(roles.ensure_role_groups, sender=self)
 
-        # The reminders' admin pages (the policy, the outbox), kept beside tasks/admin.py.
-        from . import admin_reminders  # noqa: F401
-
         from . import security
 
         # The security log (logins, lockouts, group and permission changes); after the role groups above.

@@ -93,6 +93,8 @@ class SmtpSink:
         self.delay = 0.0
         self.defer = lambda message_id, attempt: None  # -> an SMTP reply such as "451 ..." to refuse this attempt
         self.refused_recipients: set[str] = set()
+        # Set to an Event: the next message is taken (recorded) but its 250 waits until the Event is set.
+        self.hold_next_reply: threading.Event | None = None
         self._lock = threading.Lock()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
@@ -130,6 +132,9 @@ class SmtpSink:
         with self._lock:
             self.received.append(Received(message_id, ",".join(envelope.rcpt_tos), str(message["Subject"]),
                                           body.get_content() if body else "", time.monotonic()))
+            hold, self.hold_next_reply = self.hold_next_reply, None
+        while hold is not None and not hold.is_set():
+            await asyncio.sleep(0.05)
         return "250 2.0.0 Accepted"
 
     def count(self) -> int:
