@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +27,23 @@ def local_today() -> datetime.date:
 
 class UnitQuerySet(models.QuerySet):
     def subtree_ids(self, unit_ids) -> set[int]:
-        """The given units and all units below them (one query per level of the tree, which is shallow)."""
+        """The given units and all units below them: one recursive query whatever the depth of the tree (every
+        signed-in page of a unit leader asks this; one query per level cost a query per level per page)."""
         found = set(unit_ids)
+        if not found:
+            return found
+        if not self.query.where:  # the whole directory: walk it in the database
+            connection = connections[self.db]
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            placeholders = ", ".join(["%s"] * len(found))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id IN ({placeholders}) "
+                    f"UNION SELECT unit.id FROM {table} unit JOIN subtree ON unit.parent_id = subtree.id) "
+                    "SELECT id FROM subtree",
+                    sorted(found),
+                )
+                return found | {row[0] for row in cursor.fetchall()}
         frontier = set(unit_ids)
         while frontier:
             frontier = set(self.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
