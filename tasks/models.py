@@ -301,9 +301,9 @@ class Task(models.Model):
             # Counting by standing (the home page's counters, the dashboard's figures and charts, directive
             # roll-ups): every column the standing and the period need, so PostgreSQL counts from this narrow
             # index instead of reading every wide row (title, description, search text): 132 ms -> 40 ms for a
-            # unit's counters at 100,000 tasks. SQLite ignores INCLUDE and keeps a plain index on id.
-            models.Index(fields=["id"], include=["status", "deadline", "completed_at", "created_at", "directive"],
-                         name="task_standing_cover_idx"),
+            # unit's counters at 100,000 tasks. Key columns rather than INCLUDE, which SQLite does not support.
+            models.Index(fields=["id", "status", "deadline", "completed_at", "created_at", "directive"],
+                         name="task_standing_columns_idx"),
         ]
 
     def __str__(self):
