@@ -36,9 +36,10 @@ class UnitQuerySet(models.QuerySet):
             connection = connections[self.db]
             table = connection.ops.quote_name(self.model._meta.db_table)
             placeholders = ", ".join(["%s"] * len(found))
+            # Only the quoted table name and "%s" placeholders are formatted into the SQL; the ids are parameters.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id IN ({placeholders}) "
+                    f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id IN ({placeholders}) "  # nosec B608
                     f"UNION SELECT unit.id FROM {table} unit JOIN subtree ON unit.parent_id = subtree.id) "
                     "SELECT id FROM subtree",
                     sorted(found),
