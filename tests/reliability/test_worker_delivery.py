@@ -101,12 +101,13 @@ def test_killing_the_worker_mid_batch_loses_no_digest_and_doubles_only_what_smtp
     counts = smtp_sink.by_message_id()
     assert len(counts) == 200 and {user_of(m) for m in counts} == set(expected)
     assert_each_digest_has_every_item(smtp_sink, expected)
-    # A digest may arrive twice only when a kill came after the server accepted it and before the row was
-    # marked sent: a kill lies between its two copies (usually within milliseconds of the first; on a busy
-    # machine the commit that marks it sent can take longer).
+    # A digest may arrive twice only when a kill came after the server took it and before the row was marked
+    # sent: a kill lies between its two copies (usually within milliseconds of the first; on a busy machine the
+    # commit that marks it sent can take longer, and the server may take a message a moment after the client
+    # died, before it has read the closed connection).
     doubled = [m for m, n in counts.items() if n > 1]
     arrivals = {m: [r.at for r in smtp_sink.received if r.message_id == m] for m in doubled}
-    unexplained = [m for m in doubled if not any(arrivals[m][0] <= kill <= arrivals[m][1] for kill in kills)]
+    unexplained = [m for m in doubled if not any(arrivals[m][0] - 0.5 <= kill <= arrivals[m][1] for kill in kills)]
     right_after_acceptance = sum(any(0 <= kill - arrivals[m][0] < 1.0 for kill in kills) for m in doubled)
     assert unexplained == [], {
         m: {"arrivals_after_start": [round(t - started, 2) for t in arrivals[m]],

@@ -481,10 +481,10 @@ def test_the_office_edits_the_days_before_and_the_sweep_follows():
 def test_a_broker_that_does_not_answer_is_given_up_on_in_time(settings):
     import time
 
-    settings.PORTAL_BROKER_PUBLISH_TIMEOUT = 0.2
+    settings.PORTAL_BROKER_PUBLISH_TIMEOUT = 0.5
     started = time.monotonic()
 
-    assert mail.publish_within(lambda: time.sleep(1.5), what="a message to a frozen broker") is False
-    assert time.monotonic() - started < 0.6
+    assert mail.publish_within(lambda: time.sleep(3), what="a message to a frozen broker") is False
+    assert time.monotonic() - started < 1.5
     assert mail.publish_within(lambda: 1 / 0, what="a message to a broker that refuses") is False
     assert mail.publish_within(lambda: None, what="a message to a broker that answers") is True
