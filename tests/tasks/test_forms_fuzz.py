@@ -6,6 +6,8 @@ Each person posts to the forms they may use, so every post reaches the form and 
 """
 import datetime
 
+import pytest
+
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -161,3 +163,16 @@ class ActionFormsFuzz(TestCase):
             "coordinating_units": data.draw(st.lists(unit_ids, max_size=3)), "deadline": data.draw(dates),
             "report_cycle": data.draw(st.one_of(st.sampled_from(["", "yearly"]), texts)),
             "directive": data.draw(numbers)})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["lead_unit", "coordinating_units"])
+def test_an_id_beyond_64_bits_is_an_invalid_choice_not_a_server_error(client, field):
+    from tests.factories import UnitFactory, office_user
+
+    client.force_login(office_user())
+    data = {"title": "Nhiệm vụ thử", "lead_unit": str(UnitFactory().pk), "deadline": "30/06/2030",
+            field: "9223372036854775808"}
+    response = client.post(reverse("tasks:create"), data)
+    assert response.status_code in (200, 400)
+    assert "Lựa chọn không hợp lệ" in response.content.decode()
