@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # Serves collected static files in production; with DEBUG on, Django's own server does (and the test server).
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: pushes the session's expiry forward at most once a minute (config/sessions.py).
+    "config.sessions.IdleTimeoutMiddleware",
     # LocaleMiddleware, but the language is Vietnamese unless the person picked English (config/language.py).
     "config.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -317,9 +319,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Pages hand the CSRF token to htmx through the template (hx-headers), so no script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
-# Idle timeout: every request pushes the expiry forward; SESSION_IDLE_MINUTES without a request logs out.
+# Idle timeout: SESSION_IDLE_MINUTES without a request logs out. A request pushes the expiry forward when the
+# session was last saved a minute or more ago (config.sessions.IdleTimeoutMiddleware), not on every request
+# (SESSION_SAVE_EVERY_REQUEST cost a write on every page): the timeout holds within a minute.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES") or 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 # Shared office computers: closing the browser ends the session too.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

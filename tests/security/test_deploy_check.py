@@ -62,7 +62,7 @@ def test_production_settings_are_the_hardened_ones(tmp_path):
     values = settings_in(
         production_env(tmp_path), "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
         "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
-        "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST",
+        "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "SESSION_COOKIE_AGE", "MIDDLEWARE",
         "X_FRAME_OPTIONS", "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "PASSWORD_HASHERS",
         "PORTAL_ADMIN_REQUIRE_2FA", "CONTENT_SECURITY_POLICY", "SECURE_PROXY_SSL_HEADER",
     )
@@ -71,7 +71,11 @@ def test_production_settings_are_the_hardened_ones(tmp_path):
     assert values["SECURE_HSTS_PRELOAD"] is False
     assert values["SESSION_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"] and values["CSRF_COOKIE_SECURE"]
     assert values["CSRF_COOKIE_HTTPONLY"] and values["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert values["SESSION_COOKIE_AGE"] == 30 * 60 and values["SESSION_SAVE_EVERY_REQUEST"] is True
+    assert values["SESSION_COOKIE_AGE"] == 30 * 60
+    # The idle timeout's expiry is pushed forward by this middleware (once a minute), right after the sessions'.
+    middleware = values["MIDDLEWARE"]
+    session = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert middleware[session + 1] == "config.sessions.IdleTimeoutMiddleware"
     assert values["X_FRAME_OPTIONS"] == "DENY" and values["SECURE_CONTENT_TYPE_NOSNIFF"] is True
     assert values["SECURE_REFERRER_POLICY"] == "same-origin"
     assert values["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -1,13 +1,21 @@
-"""RELIABILITY row 9: CSRF missing, session replay after logout, session key at login, idle expiry."""
+"""RELIABILITY row 9: CSRF missing, session replay after logout, session key at login, idle expiry.
+
+The expiry is pushed forward at most once a minute (config/sessions.py): the timeout holds within a minute.
+"""
 import datetime
+import time
+from importlib import import_module
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from config.sessions import REFRESH_SECONDS, SEEN_KEY
 from tests.factories import UserFactory
 from tests.security.conftest import PASSWORD
 
@@ -91,15 +99,68 @@ def test_a_session_left_idle_past_the_timeout_has_expired(settings):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_every_request_pushes_the_idle_timeout_forward(settings):
+def last_active(key, seconds_ago: int, *, expires_in: datetime.timedelta):
+    """Make the stored session look as if its last recorded request was `seconds_ago` and its expiry that far."""
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore(session_key=key)
+    store[SEEN_KEY] = int(time.time()) - seconds_ago
+    store.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + expires_in)
+
+
+def session_writes(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured.captured_queries
+            if "django_session" in query["sql"] and not query["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_a_request_a_minute_after_the_last_pushes_the_idle_timeout_forward(settings):
     user = UserFactory()
     client = signed_in(user)
     key = client.cookies[SESSION_COOKIE].value
-    soon = timezone.now() + datetime.timedelta(minutes=1)
-    Session.objects.filter(session_key=key).update(expire_date=soon)
+    last_active(key, REFRESH_SECONDS, expires_in=datetime.timedelta(minutes=1))
     assert client.get(reverse("tasks:home")).status_code == 200
     expires = Session.objects.get(session_key=client.cookies[SESSION_COOKIE].value).expire_date
     assert expires > timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_a_second_request_within_the_minute_writes_nothing_to_the_session():
+    client = signed_in(UserFactory())
+    key = client.cookies[SESSION_COOKIE].value
+    last_active(key, REFRESH_SECONDS - 5, expires_in=datetime.timedelta(minutes=29))
+    before = Session.objects.get(session_key=key).expire_date
+    assert session_writes(client, reverse("tasks:home")) == []
+    assert Session.objects.get(session_key=key).expire_date == before
+    # A minute after the recorded activity, the next request records it again and pushes the expiry.
+    last_active(key, REFRESH_SECONDS + 1, expires_in=datetime.timedelta(minutes=29))
+    assert session_writes(client, reverse("tasks:home")) != []
+    assert Session.objects.get(session_key=key).expire_date > before
+
+
+def test_a_session_idle_past_the_timeout_expires_even_when_its_last_request_was_recent():
+    client = signed_in(UserFactory())
+    key = client.cookies[SESSION_COOKIE].value
+    # Recorded activity within the minute, so no write is due: the stored expiry alone still ends the session.
+    last_active(key, 10, expires_in=-datetime.timedelta(seconds=1))
+    response = client.get(reverse("tasks:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not Session.objects.filter(session_key=key, expire_date__gt=timezone.now()).exists()
+
+
+def test_an_anonymous_visitor_gets_no_session_stored():
+    client = Client()
+    assert client.get(reverse("login")).status_code == 200
+    assert SESSION_COOKIE not in client.cookies
+    assert not Session.objects.exists()
+
+
+def test_logging_out_leaves_no_session_behind():
+    client = signed_in(UserFactory())
+    key = client.cookies[SESSION_COOKIE].value
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.cookies[SESSION_COOKIE].value == ""
+    assert not Session.objects.exists()
 
 
 def test_cookies_are_secure_httponly_and_samesite_in_production(settings):
