@@ -15,6 +15,14 @@ SEEN_KEY = "_portal_seen"
 REFRESH_SECONDS = 60
 
 
+def record_login(sender, request, user, **kwargs):
+    """A login is activity: recorded in the session that the login saves anyway (user_logged_in, tasks/apps.py),
+    so the first request after it has nothing to write."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SEEN_KEY] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

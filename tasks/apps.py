@@ -9,6 +9,13 @@ class TasksConfig(AppConfig):
     verbose_name = _("Theo dõi nhiệm vụ")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.sessions import record_login
+
+        # The idle timeout's clock starts at login (config/sessions.py).
+        user_logged_in.connect(record_login, dispatch_uid="portal_session_record_login")
+
         from . import roles
 
         # Permissions exist only after migrate has run, so the role groups are granted theirs then.

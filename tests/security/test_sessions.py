@@ -137,6 +137,12 @@ def test_a_second_request_within_the_minute_writes_nothing_to_the_session():
     assert Session.objects.get(session_key=key).expire_date > before
 
 
+def test_the_first_pages_after_signing_in_write_nothing_to_the_session():
+    client = signed_in(UserFactory())  # the login saved the session, with the time of the login
+    assert session_writes(client, reverse("tasks:home")) == []
+    assert session_writes(client, reverse("tasks:list")) == []
+
+
 def test_a_session_idle_past_the_timeout_expires_even_when_its_last_request_was_recent():
     client = signed_in(UserFactory())
     key = client.cookies[SESSION_COOKIE].value
