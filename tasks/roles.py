@@ -43,11 +43,16 @@ def ensure_role_groups(**kwargs):
 
 
 def _group_names(user) -> frozenset[str]:
-    # Cached on the user object: templates and selectors ask several times per request.
+    # Cached on the user object: templates and selectors ask several times per request. Read together with the
+    # person's memberships and scope, in one query (tasks.selectors.load_identity).
     cached = getattr(user, "_portal_group_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True)) if user.pk else frozenset()
-        user._portal_group_names = cached
+        if not user.pk:
+            return frozenset()
+        from .selectors import load_identity  # selectors imports this module
+
+        load_identity(user)
+        cached = user._portal_group_names
     return cached
 
 

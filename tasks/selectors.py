@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -35,24 +38,68 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    if not (user and user.is_authenticated and user.is_active):
-        scope = Scope(all_units=False)
-    elif roles.sees_all_units(user):
-        scope = Scope(all_units=True, memberships=_memberships(user))
-    else:
-        memberships = _memberships(user)
-        led = [unit_id for unit_id, role in memberships.items() if role == Membership.Role.LEADER]
-        unit_ids = set(memberships) | Unit.objects.subtree_ids(led)
-        scope = Scope(all_units=False, unit_ids=frozenset(unit_ids), memberships=memberships)
+    if user and user.is_authenticated and user.is_active:
+        return load_identity(user)
+    scope = Scope(all_units=False)
     if user is not None and getattr(user, "pk", None):
         user._portal_scope = scope
     return scope
 
 
-def _memberships(user) -> dict[int, str]:
-    return dict(
-        Membership.objects.filter(user=user, unit__active=True).values_list("unit_id", "role")
+def load_identity(user) -> Scope:
+    """Who the person is, in one query: their groups (roles._group_names) and their scope, cached on the user.
+
+    Every signed-in page needs both (the menu asks for the roles, every read for the scope): one round trip
+    instead of three (groups, memberships, the led units' subtree).
+    """
+    group_names, memberships, below_led = _identity_rows(user.pk)
+    user._portal_group_names = frozenset(group_names)
+    if not (user.is_authenticated and user.is_active):
+        scope = Scope(all_units=False)
+    elif roles.sees_all_units(user):
+        scope = Scope(all_units=True, memberships=memberships)
+    else:
+        scope = Scope(all_units=False, unit_ids=frozenset(set(memberships) | below_led), memberships=memberships)
+    user._portal_scope = scope
+    return scope
+
+
+def _identity_rows(user_id) -> tuple[set[str], dict[int, str], set[int]]:
+    """(group names, {unit id: membership role} in active units, the units a person leads and all below them).
+
+    The same rules as the queries it replaces: memberships count only in active units; below a led unit every
+    unit counts, active or not (Unit.objects.subtree_ids), so a leader still sees the tasks of a closed sub-unit.
+    """
+    user_model = get_user_model()
+    through = user_model.groups.through
+    q = connection.ops.quote_name
+    membership, unit, group = (q(model._meta.db_table) for model in (Membership, Unit, Group))
+    user_groups = q(through._meta.db_table)
+    group_user = q(through._meta.get_field(user_model._meta.model_name).column)
+    group_group = q(through._meta.get_field("group").column)
+    # Only quoted table and column names are formatted into the SQL; every value is a parameter.
+    sql = (
+        f"WITH RECURSIVE below_led(id) AS ("  # nosec B608
+        f"SELECT m.unit_id FROM {membership} m JOIN {unit} u ON u.id = m.unit_id "
+        f"WHERE m.user_id = %s AND u.active = %s AND m.role = %s "
+        f"UNION SELECT child.id FROM {unit} child JOIN below_led ON child.parent_id = below_led.id) "
+        f"SELECT 'group', g.name, NULL, NULL FROM {user_groups} ug JOIN {group} g ON g.id = ug.{group_group} "
+        f"WHERE ug.{group_user} = %s "
+        f"UNION ALL SELECT 'member', NULL, m.unit_id, m.role FROM {membership} m JOIN {unit} u ON u.id = m.unit_id "
+        f"WHERE m.user_id = %s AND u.active = %s "
+        f"UNION ALL SELECT 'below', NULL, below_led.id, NULL FROM below_led"
     )
+    group_names, memberships, below_led = set(), {}, set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, True, Membership.Role.LEADER.value, user_id, user_id, True])
+        for kind, name, unit_id, role in cursor.fetchall():
+            if kind == "group":
+                group_names.add(name)
+            elif kind == "member":
+                memberships[unit_id] = role
+            else:
+                below_led.add(unit_id)
+    return group_names, memberships, below_led
 
 
 def visible_tasks(user, *, today: datetime.date | None = None) -> QuerySet[Task]:
