@@ -45,18 +45,29 @@ def send_pending_notifications(**kwargs):
     time_limit=settings.PORTAL_MAIL_TASK_TIME_LIMIT + 30,
 )
 def send_digest(self, email_id, **kwargs):
-    """Send one OutgoingEmail (a daily digest or a weekly summary). A message for an email already sent, failed
-    or in another worker's hands does nothing. A transient SMTP error retries with exponential backoff; the row
-    keeps its own count of attempts and turns failed after PORTAL_MAIL_MAX_ATTEMPTS."""
+    """Send one OutgoingEmail (a daily digest or a weekly summary), and with it up to mail.BATCH_SIZE - 1 others
+    waiting, over one SMTP connection (their own messages then find them done). A message for an email already
+    sent, failed or in another worker's hands sends only what else is waiting. A transient SMTP error retries
+    that email with exponential backoff; the row keeps its own count of attempts and turns failed after
+    PORTAL_MAIL_MAX_ATTEMPTS."""
     from . import mail
 
-    try:
-        outcome = mail.deliver(email_id)
-    except mail.TransientMailError as exc:
+    outcomes = mail.deliver_batch(email_id)
+    own, others = outcomes[0], outcomes[1:]
+    for outcome in others:
+        if outcome.status == "deferred":
+            # If the broker is gone, the row is pending with next_attempt_at and the sweep hands it over again.
+            mail.publish_within(
+                lambda email=outcome.email_id, delay=outcome.retry_in: send_digest.apply_async(
+                    (email,), countdown=delay, retry=False),
+                what=f"the retry of email {outcome.email_id}",
+            )
+    if own.status == "deferred":
+        exc = mail.TransientMailError(own.detail, own.retry_in)
         # If the broker is gone too, the retry cannot be published: the row is pending with next_attempt_at and
         # the sweep hands it over again.
-        raise self.retry(countdown=exc.retry_in, max_retries=None, exc=exc)
-    return {"status": outcome.status, "email": outcome.email_id}
+        raise self.retry(countdown=own.retry_in, max_retries=None, exc=exc)
+    return {"status": own.status, "email": own.email_id, "batch": sum(o.status != "not_claimed" for o in outcomes)}
 
 
 @shared_task(name="portal.weekly_summary")
