@@ -1,9 +1,9 @@
 """Who may do what to a task they can see. (Who may see it at all is tasks.selectors.visible_tasks.)"""
 from __future__ import annotations
 
-from .models import Assignment, ExtensionRequest, Membership, Task, Unit
+from .models import Assignment, Membership, Task, Unit
 from .roles import is_office, is_standing_committee  # noqa: F401  (re-exported: one import for callers)
-from .selectors import roles_on_task, scope_for
+from .selectors import loaded_assignments, pending_extension, roles_on_task, scope_for
 
 
 def can_create_task(user) -> bool:
@@ -11,22 +11,33 @@ def can_create_task(user) -> bool:
 
 
 def lead_unit_of(task: Task) -> Unit | None:
+    loaded = loaded_assignments(task)
+    if loaded is not None:  # the task page read them already (selectors.load_assignments)
+        return next((assignment.unit for assignment in loaded if assignment.role == Assignment.Role.LEAD), None)
     assignment = task.assignments.select_related("unit").filter(role=Assignment.Role.LEAD).first()
     return assignment.unit if assignment else None
+
+
+def _unit(task: Task, unit_id: int) -> Unit:
+    """One of the task's units: from its assignments when already read, else from the database."""
+    loaded = loaded_assignments(task)
+    if loaded is not None:
+        return next(assignment.unit for assignment in loaded if assignment.unit_id == unit_id)
+    return Unit.objects.get(pk=unit_id)
 
 
 def reporting_unit(user, task: Task) -> Unit | None:
     """The lead unit, when this person belongs to it (officers and leaders both report)."""
     roles = roles_on_task(user, task)
     if roles["lead_member"]:
-        return Unit.objects.get(pk=next(iter(roles["lead_member"])))
+        return _unit(task, next(iter(roles["lead_member"])))
     return None
 
 
 def contributing_unit(user, task: Task) -> Unit | None:
     roles = roles_on_task(user, task)
     if roles["coordinating_member"]:
-        return Unit.objects.get(pk=sorted(roles["coordinating_member"])[0])
+        return _unit(task, sorted(roles["coordinating_member"])[0])
     return None
 
 
@@ -58,7 +69,7 @@ def can_decide_completion(user, task: Task) -> bool:
 def can_request_extension(user, task: Task) -> bool:
     """A lead leader, on an open task with a deadline, when no request is already waiting for a decision."""
     return (task.is_open and task.deadline is not None and is_lead_leader(user, task)
-            and not task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists())
+            and pending_extension(task) is None)
 
 
 def can_decide_extension(user, task: Task) -> bool:
@@ -68,8 +79,11 @@ def can_decide_extension(user, task: Task) -> bool:
 def can_delegate(user, task: Task) -> bool:
     if not (task.is_open and task.status != Task.Status.PROPOSED):
         return False
-    roles = roles_on_task(user, task)
-    return bool(roles["lead_leader"]) and Unit.objects.filter(parent_id__in=roles["lead_leader"], active=True).exists()
+    lead_leader = roles_on_task(user, task)["lead_leader"]
+    loaded = loaded_assignments(task)
+    if loaded is not None:  # read with the assignments (selectors.load_assignments)
+        return any(assignment.unit_has_active_sub_unit for assignment in loaded if assignment.unit_id in lead_leader)
+    return bool(lead_leader) and Unit.objects.filter(parent_id__in=lead_leader, active=True).exists()
 
 
 def can_change_lead(user, task: Task) -> bool:

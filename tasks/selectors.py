@@ -16,7 +16,17 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from . import roles
-from .models import Assignment, Attachment, Membership, ProgressReport, Standing, Task, Unit
+from .models import (
+    Assignment,
+    Attachment,
+    ExtensionRequest,
+    Membership,
+    ProgressReport,
+    Review,
+    Standing,
+    Task,
+    Unit,
+)
 
 
 @dataclass(frozen=True)
@@ -151,10 +161,32 @@ def get_visible_attachment(user, pk) -> Attachment:
         raise Http404("No attachment matches the given query.")
 
 
+def load_assignments(*tasks: Task) -> None:
+    """Read the assignments (with their units) of these tasks in one query, and keep them on each task object for
+    task_units, roles_on_task and the policy (the task page asks about the task and its parent many times)."""
+    tasks = [task for task in tasks if task is not None]
+    by_task = {task.pk: [] for task in tasks}
+    # Whether each unit has an active sub-unit (where a task can be delegated), read with it.
+    sub_units = Unit.objects.filter(parent=OuterRef("unit"), active=True)
+    for assignment in (Assignment.objects.filter(task_id__in=list(by_task)).select_related("unit")
+                       .annotate(unit_has_active_sub_unit=Exists(sub_units)).order_by("unit__order", "unit__name")):
+        by_task[assignment.task_id].append(assignment)
+    for task in tasks:
+        task.__dict__["_portal_assignments"] = by_task[task.pk]
+
+
+def loaded_assignments(task: Task) -> list[Assignment] | None:
+    """The task's assignments with their units, when load_assignments read them; None otherwise."""
+    return task.__dict__.get("_portal_assignments")
+
+
 def task_units(task: Task) -> tuple[Unit | None, list[Unit]]:
     """(lead unit, coordinating units) of one task."""
+    assignments = loaded_assignments(task)
+    if assignments is None:
+        assignments = task.assignments.select_related("unit").order_by("unit__order", "unit__name")
     lead, coordinating = None, []
-    for assignment in task.assignments.select_related("unit").order_by("unit__order", "unit__name"):
+    for assignment in assignments:
         if assignment.role == Assignment.Role.LEAD:
             lead = assignment.unit
         else:
@@ -172,7 +204,11 @@ def roles_on_task(user, task: Task) -> dict[str, set[int]]:
     # assignments once per task object (services re-read the task under lock, so they never see a stale copy).
     assignments = task.__dict__.get("_portal_assignment_roles")
     if assignments is None:
-        assignments = list(task.assignments.values_list("unit_id", "role"))
+        loaded = loaded_assignments(task)
+        if loaded is not None:
+            assignments = [(assignment.unit_id, assignment.role) for assignment in loaded]
+        else:
+            assignments = list(task.assignments.values_list("unit_id", "role"))
         task.__dict__["_portal_assignment_roles"] = assignments
     result = {"lead_leader": set(), "lead_member": set(), "coordinating_member": set()}
     for unit_id, role in assignments:
@@ -186,6 +222,21 @@ def roles_on_task(user, task: Task) -> dict[str, set[int]]:
         else:
             result["coordinating_member"].add(unit_id)
     return result
+
+
+def pending_extension(task: Task) -> ExtensionRequest | None:
+    """The extension request waiting for a decision (at most one), from the task's prefetched requests if read."""
+    if "extension_requests" in getattr(task, "_prefetched_objects_cache", {}):
+        return next((request for request in task.extension_requests.all()
+                     if request.status == ExtensionRequest.Status.PENDING), None)
+    return task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+
+
+def pending_review(task: Task) -> Review | None:
+    """The completion proposal waiting for a decision (at most one), from the task's prefetched reviews if read."""
+    if "reviews" in getattr(task, "_prefetched_objects_cache", {}):
+        return next((review for review in task.reviews.all() if review.outcome == Review.Outcome.PENDING), None)
+    return task.reviews.filter(outcome=Review.Outcome.PENDING).first()
 
 
 def standing_counts(tasks: QuerySet[Task]) -> dict[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -62,7 +63,21 @@ def _date(value) -> str:
 SAME_ACTION = datetime.timedelta(seconds=5)
 
 
+def prefetch_events(task: Task) -> None:
+    """Read the task's reports (with attachments), extension requests and reviews once, kept on the task object:
+    the timeline, the page's "pending" badges and the policy (selectors.pending_extension) all use them."""
+    prefetch_related_objects(
+        [task],
+        Prefetch("reports", queryset=ProgressReport.objects.select_related("unit", "author")
+                 .prefetch_related("attachments").order_by("created_at")),
+        Prefetch("extension_requests", queryset=ExtensionRequest.objects
+                 .select_related("unit", "requested_by", "decided_by").order_by("created_at")),
+        Prefetch("reviews", queryset=Review.objects.select_related("proposed_by", "reviewer").order_by("proposed_at")),
+    )
+
+
 def task_timeline(task: Task) -> list[Entry]:
+    prefetch_events(task)  # nothing is read again when the caller already did
     events = _reports(task) + _extensions(task) + _reviews(task)
     entries = events + _merge_into_events(_task_history(task), events) + _assignment_history(task)
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
@@ -85,7 +100,7 @@ def _merge_into_events(history: list[Entry], events: list[Entry]) -> list[Entry]
 
 
 def _reports(task: Task) -> list[Entry]:
-    reports = task.reports.select_related("unit", "author").prefetch_related("attachments").order_by("created_at")
+    reports = task.reports.all()
     entries = []
     for report in reports:
         contribution = report.kind == ProgressReport.Kind.CONTRIBUTION
@@ -100,7 +115,7 @@ def _reports(task: Task) -> list[Entry]:
 
 
 def _extensions(task: Task) -> list[Entry]:
-    requests = task.extension_requests.select_related("unit", "requested_by", "decided_by").order_by("created_at")
+    requests = task.extension_requests.all()
     entries = []
     for request in requests:
         entries.append(Entry(
@@ -123,7 +138,7 @@ def _extensions(task: Task) -> list[Entry]:
 
 
 def _reviews(task: Task) -> list[Entry]:
-    reviews = task.reviews.select_related("proposed_by", "reviewer").order_by("proposed_at")
+    reviews = task.reviews.all()
     entries = []
     for review in reviews:
         entries.append(Entry(

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.generic import ListView
@@ -19,13 +21,15 @@ from .filters import TaskFilterForm, filter_tasks, with_list_columns
 from .models import Assignment, ExtensionRequest, Membership, ProgressReport, Review, Standing, Task, UnitGroup
 from .paging import LenientPaginationMixin
 from .selectors import (
-    get_visible_task,
+    load_assignments,
+    pending_extension,
+    pending_review,
     scope_for,
     standing_counts,
     task_units,
     visible_tasks,
 )
-from .timeline import person, task_timeline
+from .timeline import person, prefetch_events, task_timeline
 
 HOME_LIST_SIZE = 10
 PAGE_SIZE = 25
@@ -42,7 +46,7 @@ def home(request):
     if roles.is_office(user):
         context.update(_decision_queue(Q(task__parent__isnull=True)))
     elif not context["sees_all"]:
-        context.update(_unit_home(user, tasks))
+        context.update(_unit_home(user, tasks, context["counts"]))
     if context["sees_all"]:
         context["overdue_by_unit"] = _overdue_by_lead_unit(tasks)
         context["recent_documents"] = (
@@ -51,43 +55,98 @@ def home(request):
     return render(request, "tasks/home.html", context)
 
 
-def _unit_home(user, tasks):
+def _unit_home(user, tasks, counts):
     open_tasks = tasks.filter(status__in=Task.OPEN_STATUSES)
-    pending_extension = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
-    waiting = open_tasks.filter(Q(status=Task.Status.PROPOSED) | Exists(pending_extension))
+    pending_request = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
+    waiting = list(
+        with_list_columns(open_tasks.filter(Q(status=Task.Status.PROPOSED) | Exists(pending_request)))
+        .annotate(total=Window(Count("id"))).order_by("deadline", "id")[:HOME_LIST_SIZE]
+    )
+    # Overdue and due soon: the first HOME_LIST_SIZE of each in one query (numbered per standing). Their totals are
+    # the standing counts (only an open task can be overdue or due soon).
+    urgent = {Standing.OVERDUE: [], Standing.DUE_SOON: []}
+    ranked = (
+        with_list_columns(open_tasks.filter(standing__in=list(urgent)))
+        .annotate(rank=Window(RowNumber(), partition_by=F("standing"), order_by=[F("deadline").asc(), F("id").asc()]))
+        .filter(rank__lte=HOME_LIST_SIZE).order_by("deadline", "id")
+    )
+    for task in ranked:
+        urgent[task.standing].append(task)
     context = {
-        "overdue": with_list_columns(open_tasks.filter(standing=Standing.OVERDUE)).order_by("deadline", "id"),
-        "due_soon": with_list_columns(open_tasks.filter(standing=Standing.DUE_SOON)).order_by("deadline", "id"),
-        "waiting": with_list_columns(waiting).order_by("deadline", "id"),
-        "recent_activity": _recent_activity(tasks),
+        "overdue": urgent[Standing.OVERDUE], "overdue_total": counts[Standing.OVERDUE],
+        "due_soon": urgent[Standing.DUE_SOON], "due_soon_total": counts[Standing.DUE_SOON],
+        "waiting": waiting, "waiting_total": waiting[0].total if waiting else 0,
     }
-    for name in ("overdue", "due_soon", "waiting"):
-        context[f"{name}_total"] = context[name].count()
-        context[name] = list(context[name][:HOME_LIST_SIZE])
     # A leader decides on what the unit delegated to its sub-units: those proposals wait for them, not the office.
     led = [unit_id for unit_id, role in scope_for(user).memberships.items() if role == Membership.Role.LEADER]
+    queue_condition = None
     if led:
-        parent_led = Exists(Assignment.objects.filter(
-            task=OuterRef("task__parent"), role=Assignment.Role.LEAD, unit_id__in=led))
-        queue = _decision_queue(Q(parent_led))
-        if queue["queue_total"]:
-            context.update(queue)
+        queue_condition = Q(Exists(Assignment.objects.filter(
+            task=OuterRef("task__parent"), role=Assignment.Role.LEAD, unit_id__in=led)))
+    # The latest reviews and extension requests (recent activity) and the leader's queue: one query for each model.
+    queue, latest = _reviews_and_extensions(queue_condition, latest_of=tasks.values("pk"))
+    context["recent_activity"] = _recent_activity(tasks, latest)
+    if queue["queue_total"]:
+        context.update(queue)
     return context
+
+
+QUEUE_SIZE = 50
 
 
 def _decision_queue(condition: Q):
     """Completion proposals and extension requests waiting for a decision, oldest first."""
-    proposals = (
-        Review.objects.filter(condition, outcome=Review.Outcome.PENDING, task__status=Task.Status.PROPOSED)
-        .select_related("task", "proposed_by").order_by("proposed_at", "id")
+    return _reviews_and_extensions(condition)[0]
+
+
+def _reviews_and_extensions(queue_condition: Q | None, *, latest_of=None, limit: int = HOME_LIST_SIZE):
+    """The decision queue for the pending proposals and requests on tasks matching `queue_condition` (None: no
+    queue), and the `limit` latest reviews and extension requests on the tasks `latest_of` (None: none).
+
+    Returns ({"proposals", "extensions", "queue_total", "shows_queue"}, {"reviews", "extensions"}): one query per
+    model for both (each row tells which part it belongs to).
+    """
+    proposals, reviews = _pending_and_latest(
+        Review,
+        pending=None if queue_condition is None else Q(
+            queue_condition, outcome=Review.Outcome.PENDING, task__status=Task.Status.PROPOSED),
+        latest=None if latest_of is None else Q(task__in=latest_of),
+        oldest_first=("proposed_at", "id"), related=("task", "proposed_by", "reviewer"), limit=limit,
     )
-    extensions = (
-        ExtensionRequest.objects.filter(condition, status=ExtensionRequest.Status.PENDING)
-        .select_related("task", "unit", "requested_by").order_by("created_at", "id")
+    extensions, latest_extensions = _pending_and_latest(
+        ExtensionRequest,
+        pending=None if queue_condition is None else Q(queue_condition, status=ExtensionRequest.Status.PENDING),
+        latest=None if latest_of is None else Q(task__in=latest_of),
+        oldest_first=("created_at", "id"), related=("task", "unit", "requested_by", "decided_by"), limit=limit,
     )
-    proposals, extensions = list(proposals[:50]), list(extensions[:50])
-    return {"proposals": proposals, "extensions": extensions, "queue_total": len(proposals) + len(extensions),
-            "shows_queue": True}
+    queue = {"proposals": proposals, "extensions": extensions, "queue_total": len(proposals) + len(extensions),
+             "shows_queue": True}
+    return queue, {"reviews": reviews, "extensions": latest_extensions}
+
+
+def _pending_and_latest(model, *, pending: Q | None, latest: Q | None, oldest_first, related, limit):
+    """Up to QUEUE_SIZE rows matching `pending`, oldest first, and the `limit` newest matching `latest`, newest
+    first, read in one query: UNION ALL of the two parts, each row labelled with its part. (Each part selects the
+    rows whose id is in its own LIMITed subquery, which both SQLite and PostgreSQL plan as a small lookup; an OR of
+    the two subqueries made PostgreSQL scan every task at 100,000.)"""
+    parts = []
+    if pending is not None:
+        parts.append(("queue", model.objects.filter(pending).order_by(*oldest_first)[:QUEUE_SIZE]))
+    if latest is not None:
+        newest_first = [f"-{name}" for name in oldest_first]
+        parts.append(("latest", model.objects.filter(latest).order_by(*newest_first)[:limit]))
+    if not parts:
+        return [], []
+    labelled = [
+        model.objects.filter(pk__in=rows.values("pk")).annotate(part=Value(name, output_field=CharField()))
+        .select_related(*related).order_by()
+        for name, rows in parts
+    ]
+    rows = sorted(labelled[0].union(*labelled[1:], all=True) if len(labelled) > 1 else labelled[0],
+                  key=lambda row: tuple(getattr(row, name) for name in oldest_first))
+    queue = [row for row in rows if row.part == "queue"]
+    latest_rows = [row for row in reversed(rows) if row.part == "latest"]
+    return queue, latest_rows
 
 
 def _overdue_by_lead_unit(tasks):
@@ -98,16 +157,19 @@ def _overdue_by_lead_unit(tasks):
     )
 
 
-def _recent_activity(tasks, limit: int = HOME_LIST_SIZE):
-    """The latest reports, proposals, reviews and extension decisions on these tasks, newest first."""
+def _recent_activity(tasks, latest, limit: int = HOME_LIST_SIZE):
+    """The latest reports, proposals, reviews and extension decisions on these tasks, newest first.
+
+    `latest`: the latest reviews and extension requests on them ({"reviews", "extensions"}, newest first), read
+    together with the decision queue (_reviews_and_extensions).
+    """
     visible = tasks.values("pk")
     items = []
     for report in (ProgressReport.objects.filter(task__in=visible).select_related("task", "author", "unit")
                    .order_by("-created_at")[:limit]):
         items.append({"when": report.created_at, "task": report.task, "who": person(report.author),
                       "what": report.get_kind_display(), "url": report.get_absolute_url(), "icon": "bi-journal-text"})
-    for review in (Review.objects.filter(task__in=visible).select_related("task", "proposed_by", "reviewer")
-                   .order_by("-proposed_at")[:limit]):
+    for review in latest["reviews"]:
         if review.reviewed_at:
             items.append({"when": review.reviewed_at, "task": review.task, "who": person(review.reviewer),
                           "what": review.get_outcome_display(), "url": review.get_absolute_url(),
@@ -115,8 +177,7 @@ def _recent_activity(tasks, limit: int = HOME_LIST_SIZE):
         items.append({"when": review.proposed_at, "task": review.task, "who": person(review.proposed_by),
                       "what": Task.Status.PROPOSED.label,
                       "url": review.get_absolute_url(), "icon": "bi-flag"})
-    for extension in (ExtensionRequest.objects.filter(task__in=visible)
-                      .select_related("task", "requested_by", "decided_by").order_by("-created_at")[:limit]):
+    for extension in latest["extensions"]:
         if extension.decided_at:
             items.append({"when": extension.decided_at, "task": extension.task, "who": person(extension.decided_by),
                           "what": extension.get_status_display(), "url": extension.get_absolute_url(),
@@ -181,13 +242,12 @@ class TaskListView(LoginRequiredMixin, LenientPaginationMixin, ListView):
 @login_required
 def task_detail(request, pk):
     user = request.user
-    task = get_visible_task(user, pk)
+    task, parent, children = _task_family(user, pk)
+    # The assignments of the task (its units, the person's roles on it) and of its parent (who decides on a
+    # delegated task), in one query; the reports, extension requests and reviews once, for the timeline and the rest.
+    load_assignments(task, task.parent if task.parent_id else None)
+    prefetch_events(task)
     lead, coordinating = task_units(task)
-    visible = visible_tasks(user)
-    parent = None
-    if task.parent_id:
-        parent = with_list_columns(visible.filter(pk=task.parent_id)).first()
-    children = list(with_list_columns(visible.filter(parent=task)).order_by("deadline", "id"))
     context = {
         "task": task,
         "lead": lead,
@@ -196,10 +256,28 @@ def task_detail(request, pk):
         "children": children,
         "timeline": task_timeline(task),
         "permissions": task_permissions(user, task),
-        "pending_extension": task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first(),
-        "pending_review": task.reviews.filter(outcome=Review.Outcome.PENDING).first(),
+        "pending_extension": pending_extension(task),
+        "pending_review": pending_review(task),
     }
     return render(request, "tasks/task_detail.html", context)
+
+
+def _task_family(user, pk) -> tuple[Task, Task | None, list[Task]]:
+    """(the task, its parent when this person may see it, its sub-tasks this person may see), in one query; 404
+    when the task does not exist or this person may not see it (selectors.get_visible_task)."""
+    if pk > 2**63 - 1:  # no such id; SQLite's driver would raise OverflowError on it
+        raise Http404("No task matches the given query.")
+    parent_of = Task.objects.filter(pk=pk).values("parent_id")[:1]
+    family = (
+        with_list_columns(visible_tasks(user).filter(Q(pk=pk) | Q(parent_id=pk) | Q(pk=Subquery(parent_of))))
+        .select_related("directive__resolution", "parent").order_by("deadline", "id")
+    )
+    rows = list(family)
+    task = next((row for row in rows if row.pk == pk), None)
+    if task is None:
+        raise Http404("No task matches the given query.")
+    parent = next((row for row in rows if task.parent_id and row.pk == task.parent_id), None)
+    return task, parent, [row for row in rows if row.parent_id == task.pk]
 
 
 def task_permissions(user, task: Task) -> dict[str, bool]:

@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import ExtensionRequest
+from tasks.selectors import pending_extension
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ def task_action_buttons(task, permissions) -> list[ActionButton]:
         if not granted.get(permission):
             continue
         if url_name == "tasks:decide_extension":
-            pending = task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+            pending = pending_extension(task)  # read with the task's timeline on the task page: no query
             if pending is None:
                 continue
             url = reverse(url_name, args=[pending.pk])
