@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -43,9 +43,19 @@ def _scope_label(user) -> str:
     return _("%(units)s và các đơn vị trực thuộc") % {"units": ", ".join(names)}
 
 
+def _document_choices_url() -> str:
+    """The documents' search endpoint of the task list's drop-down (tasks/views_choices.py), when installed."""
+    try:
+        return reverse("tasks:document_choices")
+    except NoReverseMatch:
+        return ""
+
+
 @login_required
 @require_GET
 def dashboard_view(request):
+    """/dashboard/: the figures, the four charts and their tables (the first rows of each); ?all=units (with
+    sort=rate for the ranking) or ?all=documents: one whole table, a page at a time, for the same selection."""
     user = request.user
     _require_dashboard(user)
     today = local_today()
@@ -53,19 +63,31 @@ def dashboard_view(request):
     selection = form.selection()
     if not form.is_bound:
         form = dashboard.DashboardFilterForm(initial={"period": selection.period.key}, user=user, today=today)
-    board = dashboard.build(user, selection, today)
+    choices_url = _document_choices_url()
     report_query = urlencode(selection.query_params())
     context = {
         "form": form,
-        "board": board,
         "selection": selection,
         "scope_label": _scope_label(user),
-        "charts": dashboard.chart_data(board),
+        "document_options": form.document_options(searched=bool(choices_url), selection=selection),
+        "document_choices_url": choices_url,
         "report_url": reverse("implementation_report") + "?" + report_query,
         "export_url": dashboard.export_url({**selection.list_data(), "standing": dashboard.COUNTED}),
         "list_url": dashboard.list_url({**selection.list_data(), "standing": dashboard.COUNTED}),
-        "sections": dashboard.sections(board),
+        "dashboard_url": reverse("dashboard") + "?" + report_query,
     }
+    what = request.GET.get("all")
+    if what == "documents":
+        section, page = dashboard.all_documents_table(user, selection, request.GET.get("page"), today)
+        return render(request, "tasks/dashboard_all.html", {**context, "section": section, "page_obj": page})
+    board = dashboard.cached_build(user, selection, today)
+    context["board"] = board
+    if what == "units":
+        sort = "rate" if request.GET.get("sort") == "rate" else "overdue"
+        section, page = dashboard.all_units_table(board, sort, request.GET.get("page"))
+        return render(request, "tasks/dashboard_all.html", {**context, "section": section, "page_obj": page})
+    charts = dashboard.chart_data(board)
+    context.update(charts=charts, charts_script=dashboard.charts_script(charts), sections=dashboard.sections(board))
     return render(request, "tasks/dashboard.html", context)
 
 

@@ -9,18 +9,19 @@
 (function () {
   "use strict";
 
-  var source = document.getElementById("dashboard-charts");
-  if (!source) { return; }
-  var data = JSON.parse(source.textContent);
-  var i18n = data.i18n || {};
-
-  // Period select: the two dates matter only for a custom period.
+  // Period select (also on the "see all" pages, which have no chart): the two dates matter only for a custom
+  // period.
   var period = document.querySelector("[data-dashboard-period]");
   var customDates = document.getElementById("custom-dates");
   function syncCustomDates() {
     if (period && customDates) { customDates.classList.toggle("d-none", period.value !== "custom"); }
   }
   if (period) { period.addEventListener("change", syncCustomDates); syncCustomDates(); }
+
+  var source = document.getElementById("dashboard-charts");
+  if (!source) { return; }
+  var data = JSON.parse(source.textContent);
+  var i18n = data.i18n || {};
 
   if (typeof window.Chart === "undefined") { return; } // no chart library: the tables stay in view
 

@@ -1,5 +1,7 @@
 """The oversight dashboard: its figures agree with the database, every link opens the list with the same count,
-a unit leader sees the unit's dashboard, officers get 404, and the page costs a handful of queries."""
+a unit leader sees the unit's dashboard, officers get 404, and the page costs a handful of queries. The unit and
+document tables show their first 20 rows with a "see all" page; the board is cached a minute per scope, selection,
+language and day, and never shown to someone of another scope."""
 from __future__ import annotations
 
 import datetime
@@ -10,6 +12,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +35,14 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings, request):
+    """Each test its own empty in-memory cache: a board cached by one test (same scope, period and day) must not
+    answer another's, and a REDIS_URL in the environment must not send these boards to a shared server."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"dashboard-test-{request.node.nodeid}"}}
 
 OPEN = [Task.Status.OPEN, Task.Status.PROPOSED, Task.Status.RETURNED]
 KINDS = ["on_track", "due_soon", "overdue", "done_on_time", "done_late", "ongoing", "cancelled", "outside"]
@@ -292,16 +306,21 @@ def test_a_unit_officer_gets_404_and_a_visitor_the_login_page(client, portfolio)
 
 
 @pytest.mark.parametrize("size", [20, 200])
-def test_the_dashboard_costs_the_same_handful_of_queries_whatever_the_data_size(
-        client, django_assert_max_num_queries, size):
+def test_the_dashboard_costs_the_same_handful_of_queries_whatever_the_data_size(client, size):
     make_portfolio(size, seed=size)
     client.force_login(office_user())
-    # The session (read, then written back with its savepoints), the user, groups, memberships, the bell, the
-    # two filter choices and the dashboard's own two aggregates; none of it grows with the number of tasks.
-    with django_assert_max_num_queries(12):
+    # The session, the user with the person's groups and scope, the bell, the unit groups, and the board's own
+    # three aggregates (by unit, by week, the latest documents); none of it grows with the number of tasks. The
+    # board cached, the next request asks only the page's own.
+    with CaptureQueriesContext(connection) as built:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert figures(response)["total"] > 0
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(reverse("dashboard"))
+    assert figures(again) == figures(response)
+    assert len(built) <= 12, [q["sql"][:120] for q in built]
+    assert len(cached) == len(built) - 3, [q["sql"][:120] for q in cached]
 
 
 def test_the_period_selects_by_deadline_and_ongoing_tasks_by_creation(client):
@@ -391,3 +410,204 @@ def test_a_bad_period_falls_back_to_this_year_without_an_error(client):
 def test_period_keys_name_the_dates_the_report_title_uses(key, start, end, label):
     period = dashboard.parse_period_key(key)
     assert (period.start, period.end, str(period.label)) == (start, end, label)
+
+
+# --- many units and documents: the first rows, and "see all" ---------------------------------------------------
+
+
+def window(today: datetime.date) -> dashboard.Period:
+    return dashboard.custom(today - datetime.timedelta(days=60), today + datetime.timedelta(days=60))
+
+
+def make_units(count: int, today: datetime.date) -> list:
+    """`count` units; unit i leads i // 4 overdue tasks and one on track (so the order by overdue is known), and
+    every fifth unit one task done on time (so the ranking has rates to order)."""
+    units = []
+    for i in range(count):
+        unit = UnitFactory(name=f"Đơn vị thứ {i:02d}", order=i)
+        for n in range(i // 4):
+            TaskFactory(lead=unit, deadline=today - datetime.timedelta(days=3 + n))
+        TaskFactory(lead=unit, deadline=today + datetime.timedelta(days=30))
+        if i % 5 == 0:
+            TaskFactory(lead=unit, deadline=today - datetime.timedelta(days=2), status=Task.Status.DONE,
+                        progress=100, completed_at=aware(today - datetime.timedelta(days=5)))
+        units.append(unit)
+    return units
+
+
+def test_the_unit_table_shows_the_20_most_overdue_units_and_sums_the_rest(client):
+    today = timezone.localdate()
+    units = make_units(26, today)
+    client.force_login(office_user())
+    response = client.get(reverse("dashboard"), custom_query(window(today)))
+    board = response.context["board"]
+    shown = [row["unit"].pk for row in board.units]
+    assert len(shown) == dashboard.TOP == 20
+    # Most overdue first: units 8-25 (2 to 6 overdue), then two of units 4-7 (1 overdue each): unit 5, which has
+    # more work (a task done), then unit 4 (first in the usual order). Units 0-3 (none overdue), 6 and 7 are left.
+    overdue = [row["counts"][Standing.OVERDUE] for row in board.units]
+    assert overdue == sorted(overdue, reverse=True) and overdue[0] == 6
+    assert shown[-2:] == [units[5].pk, units[4].pk]
+    assert set(shown) == {u.pk for u in units[8:]} | {units[4].pk, units[5].pk}
+    # The chart draws the same 20 bars; the table adds the rest, summed, and the total of the period.
+    assert len(response.context["charts"]["standingByUnit"]["labels"]) == 20
+    assert board.rest_units == {"counts": {**dict.fromkeys(dashboard.COUNTED, 0), Standing.OVERDUE: 2,
+                                           Standing.ON_TRACK: 6, Standing.DONE_ON_TIME: 1},
+                                "total": 9, "units": 6}
+    html = response.content.decode()
+    assert "Các đơn vị còn lại (6 đơn vị)" in html and "Đang hiện 20 trên 26 đơn vị." in html
+    assert sum(row["total"] for row in board.units) + board.rest_units["total"] == figures(response)["total"]
+    total_row = next(section for section in response.context["sections"] if section.key == "standingByUnit").rows[-1]
+    assert total_row.header == "Tổng" and total_row.cells[-1].value == figures(response)["total"]
+    # Every number of the table still opens the list with the same count (the summed rows link nowhere).
+    for href, count in page_links(html):
+        assert list_count(client, href) == count, href
+
+
+def test_see_all_lists_every_unit_a_page_at_a_time_with_working_links(client, monkeypatch):
+    today = timezone.localdate()
+    units = make_units(26, today)
+    client.force_login(office_user())
+    response = client.get(reverse("dashboard"), custom_query(window(today)))
+    section = next(s for s in response.context["sections"] if s.key == "standingByUnit")
+    assert parse_qs(urlsplit(section.more_url).query)["all"] == ["units"]
+    assert f'href="{section.more_url.replace("&", "&amp;")}"' in response.content.decode()
+
+    monkeypatch.setattr(dashboard, "ALL_PAGE_SIZE", 10)
+    everything = []
+    for number in (1, 2, 3):
+        page = client.get(f"{section.more_url}&page={number}")
+        assert page.status_code == 200
+        assert page.context["page_obj"].paginator.count == 26
+        rows = [row for row in page.context["section"].rows if not row.summary]
+        everything += [row.header for row in rows]
+        # The units outside the scope and the total come once, at the end of the last page.
+        assert any(row.summary for row in page.context["section"].rows) == (number == 3)
+        for href, count in page_links(page.content.decode()):
+            assert list_count(client, href) == count, href
+    assert sorted(everything) == sorted(u.name for u in units)
+    assert everything[:20] == [row["unit"].name for row in response.context["board"].units]
+
+
+def test_see_all_the_ranking_orders_every_unit_with_work_due_by_on_time_rate(client):
+    today = timezone.localdate()
+    make_units(26, today)
+    client.force_login(office_user())
+    query = custom_query(window(today))
+    board = client.get(reverse("dashboard"), query).context["board"]
+    assert board.ranked_count == 26 - 3  # units 1-3 have nothing due (no overdue work, nothing done): no rate
+    section = next(s for s in client.get(reverse("dashboard"), query).context["sections"] if s.key == "onTimeByUnit")
+    page = client.get(section.more_url)
+    rows = page.context["section"].rows
+    assert len(rows) == 23 and rows[0].header.startswith("1. ") and rows[-1].header.startswith("23. ")
+    rates = [float(row.cells[2].value.rstrip("%").replace(",", ".")) for row in rows]
+    assert rates == sorted(rates, reverse=True) and rates[0] == 100.0
+
+
+def test_the_document_table_shows_the_latest_20_and_see_all_every_one_newest_first(client, monkeypatch):
+    today = timezone.localdate()
+    unit = UnitFactory()
+    documents = []
+    for i in range(23):
+        document = ResolutionFactory(issued_on=today - datetime.timedelta(days=3 * i))
+        TaskFactory(lead=unit, directive=DirectiveFactory(resolution=document),
+                    deadline=today + datetime.timedelta(days=10))
+        documents.append(document)
+    client.force_login(office_user())
+    response = client.get(reverse("dashboard"), custom_query(window(today)))
+    board = response.context["board"]
+    assert [d["document"].pk for d in board.documents] == [d.pk for d in documents[:20]]
+    assert board.more_documents
+    section = next(s for s in response.context["sections"] if s.key == "documentProgress")
+    assert section.more_url and "Đang hiện 20 văn bản mới nhất." in response.content.decode()
+
+    monkeypatch.setattr(dashboard, "ALL_PAGE_SIZE", 15)
+    first = client.get(section.more_url)
+    second = client.get(f"{section.more_url}&page=2")
+    assert first.context["page_obj"].paginator.count == 23
+    headers = [row.header for row in first.context["section"].rows + second.context["section"].rows]
+    assert headers == [str(d) for d in documents]
+    for href, count in page_links(second.content.decode()):
+        assert list_count(client, href) == count, href
+
+
+def test_a_leaders_see_all_page_shows_only_the_units_of_their_subtree(client, portfolio):
+    client.force_login(leader(portfolio.parent))
+    response = client.get(reverse("dashboard"), custom_query(portfolio.period, all="units"))
+    assert response.status_code == 200
+    mine = {portfolio.parent.pk, *(c.pk for c in portfolio.children)}
+    units = {unit.pk for unit in portfolio.units if unit.name in response.content.decode()}
+    assert units and units <= mine
+    response = client.get(reverse("dashboard"), custom_query(portfolio.period, all="documents"))
+    for href, count in page_links(response.content.decode()):
+        assert list_count(client, href) == count, href
+
+
+def test_an_unknown_see_all_or_page_shows_the_board_or_the_last_page(client, portfolio):
+    client.force_login(office_user())
+    response = client.get(reverse("dashboard"), {"all": "everything"})
+    assert response.status_code == 200 and "sections" in response.context
+    response = client.get(reverse("dashboard"), {"all": "documents", "page": "999"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == response.context["page_obj"].paginator.num_pages
+
+
+# --- the cache --------------------------------------------------------------------------------------------------
+
+
+def test_the_board_is_built_once_a_minute_and_says_when(client, portfolio):
+    client.force_login(office_user())
+    first = client.get(reverse("dashboard"))
+    built_at = first.context["board"].built_at
+    TaskFactory(lead=portfolio.parent, deadline=timezone.localdate())  # within the minute: not yet counted
+    second = client.get(reverse("dashboard"))
+    assert figures(second) == figures(first)
+    assert second.context["board"].built_at == built_at
+    assert f"Số liệu lúc {timezone.localtime(built_at):%H:%M}" in second.content.decode()
+    cache.clear()  # a minute later, as far as the cache knows
+    assert figures(client.get(reverse("dashboard")))["total"] == figures(first)["total"] + 1
+
+
+def test_a_cached_board_is_never_shown_to_a_leader_of_another_scope(client):
+    today = timezone.localdate()
+    north, south = UnitFactory(name="Ban phía Bắc"), UnitFactory(name="Ban phía Nam")
+    for _ in range(3):
+        TaskFactory(lead=north, deadline=today - datetime.timedelta(days=2))
+    TaskFactory(lead=south, deadline=today + datetime.timedelta(days=20))
+    query = custom_query(window(today))
+    client.force_login(leader(north))
+    seen_north = client.get(reverse("dashboard"), query)
+    assert figures(seen_north)["overdue"] == 3
+
+    client.force_login(leader(south))
+    seen_south = client.get(reverse("dashboard"), query)
+    assert figures(seen_south) == {**dict.fromkeys(figures(seen_north), 0), "total": 1}
+    assert "Ban phía Bắc" not in seen_south.content.decode()
+    assert [row["unit"].pk for row in seen_south.context["board"].units] == [south.pk]
+
+    # A second leader of the same unit shares its board (the same scope), built once.
+    client.force_login(leader(north))
+    again = client.get(reverse("dashboard"), query)
+    assert again.context["board"].built_at == seen_north.context["board"].built_at
+    assert figures(again) == figures(seen_north)
+
+
+def test_the_board_is_cached_per_language(client, portfolio):
+    client.force_login(office_user())
+    query = custom_query(portfolio.period)
+    assert "Nhiệm vụ trong kỳ" in client.get(reverse("dashboard"), query).content.decode()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("dashboard"), query)
+    assert "Tasks in the period" in english.content.decode()
+    assert "Nhiệm vụ trong kỳ" not in english.content.decode()
+
+
+def test_a_cache_that_does_not_answer_only_costs_the_build(client, portfolio, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+                                   "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    client.force_login(office_user())
+    response = client.get(reverse("dashboard"), custom_query(portfolio.period))
+    assert response.status_code == 200
+    expected = truth(Task.objects.all(), portfolio.period, portfolio.today)
+    assert figures(response)["total"] == sum(len(ids) for ids in expected.values())
