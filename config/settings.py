@@ -223,6 +223,22 @@ else:
 # --- Celery -----------------------------------------------------------------------------------------------
 # REDIS_URL unset: kombu's filesystem transport under var/broker/ (no server needed).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# --- Cache ------------------------------------------------------------------------------------------------
+# The dashboard's board, built at most once a minute per scope and selection (tasks/dashboard.py). With REDIS_URL,
+# shared by every worker process; without it, each process keeps its own in memory. A cache that does not answer
+# within a second is skipped (the board is built), never waited on.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
