@@ -325,13 +325,18 @@ class Worker:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def terminate(self) -> None:
+        """Ask for a warm shutdown without waiting (so that several workers shut down together)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
     def stop(self) -> None:
         """Warm shutdown (SIGTERM to the worker's own pid: it finishes what it holds), then SIGKILL to its process
         group, which holds only the processes this worker forked."""
         if self.process is None:
             return
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -498,7 +503,9 @@ def run(digests: int, *, workers: int = 2, concurrency: int = 1, pool: str = "pr
             broker = broker_for(var_dir)
             result.broker = f"{'redis' if broker.redis else 'filesystem'} queue {broker.queue}"
             out(f"database: {result.database}; broker: {result.broker}; smtp: {sink.url}")
-            out(f"workers: {workers} x `celery -A config worker --pool={pool} --concurrency={concurrency}`")
+            debug = "on (each query also recorded: a little slower than production)" if settings.DEBUG else "off"
+            out(f"workers: {workers} x `celery -A config worker --pool={pool} --concurrency={concurrency}`; "
+                f"DEBUG {debug}")
             connection.close()  # the workers migrate nothing and the parent has no open transaction
             try:
                 for number in range(workers):
@@ -506,6 +513,8 @@ def run(digests: int, *, workers: int = 2, concurrency: int = 1, pool: str = "pr
                 measure(result, started, sink, broker, day, expected, timeout=timeout, stall=stall, out=out)
             finally:
                 for worker in started:  # before the database is dropped: they hold connections to it
+                    worker.terminate()
+                for worker in started:
                     worker.stop()
             from .models import OutgoingEmail
 
