@@ -611,3 +611,17 @@ def test_a_cache_that_does_not_answer_only_costs_the_build(client, portfolio, se
     assert response.status_code == 200
     expected = truth(Task.objects.all(), portfolio.period, portfolio.today)
     assert figures(response)["total"] == sum(len(ids) for ids in expected.values())
+
+
+def test_names_in_the_tables_are_escaped(client):
+    """The table bodies are written in Python (tasks.dashboard.Section.rows_html), not by the template's
+    autoescaping: a unit's or a document's name is text, never markup."""
+    today = timezone.localdate()
+    unit = UnitFactory(name='<b>Ban "Dân vận"</b> & <script>alert(1)</script>')
+    document = ResolutionFactory(title="<img src=x onerror=alert(1)>", issued_on=today)
+    TaskFactory(lead=unit, directive=DirectiveFactory(resolution=document), deadline=today + datetime.timedelta(days=9))
+    client.force_login(office_user())
+    html = client.get(reverse("dashboard"), custom_query(window(today))).content.decode()
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;b&gt;Ban &quot;Dân vận&quot;&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
