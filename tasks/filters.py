@@ -24,15 +24,17 @@ from __future__ import annotations
 import datetime
 import functools
 from functools import reduce
+from html import escape  # django.utils.html.escape without its lazy-string wrapper
 from operator import or_
 
 from django import forms
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from resolutions.models import Resolution
 
 from .models import DUE_SOON_DAYS, LIST_ORDER_NULLS_LAST, Assignment, Standing, Task, local_today
 from .search import search_words
@@ -64,55 +66,38 @@ ROLE_CHOICES = [
 ONGOING_CHOICES = [("", _("Tất cả")), ("yes", _("Thường xuyên")), ("no", _("Có hạn xử lý"))]
 
 
-DOCUMENT_CHOICES_SHOWN = 50
+# The unit drop-down lists the person's units in the page when they are few (a unit leader's own, ~25); the office's
+# (every unit, 1,000 in the load test) come from the search endpoint instead (tasks/views_choices.py), as the
+# documents always do.
+UNIT_CHOICES_INLINE = 100
 
 
-class CompactSelect(forms.Select):
-    """A <select> whose <option>s are written here rather than through one template include each: the office's
-    unit filter lists every unit (1,000 in the load test), which took about 0.4 s through the templates."""
+class ChosenOnly(BaseChoiceIterator):
+    """A ModelChoiceField's choices as the page shows them when the rest is searched for (tasks/views_choices.py):
+    the empty choice and the chosen row, if it was valid. Never a query: the row is the one the field validated.
+    A BaseChoiceIterator, so that a widget rendering it does not list the field's whole queryset."""
 
-    SELECTED = '<option value="{}" selected>{}</option>'
-    PLAIN = '<option value="{}">{}</option>'
-
-    def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, group_choices, _index in context["optgroups"]:
-            rows = format_html_join("", "{}", (
-                (format_html(self.SELECTED if option["selected"] else self.PLAIN,
-                             option["value"] if option["value"] is not None else "", option["label"]),)
-                for option in group_choices
-            ))
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rows) if group_name
-                          else rows)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]),
-                           format_html_join("", "{}", ((group,) for group in groups)))
-
-
-class RecentChoices(BaseChoiceIterator):
-    """The choices of a ModelChoiceField limited to the first DOCUMENT_CHOICES_SHOWN rows of its queryset (plus the
-    selected one), read only when the widget is rendered: rendering 1,600 <option>s cost about a second at
-    100,000 tasks (docs/benchmarks.md). A BaseChoiceIterator, so that the widget keeps it as it is instead of
-    reading it into a list when the form is built (an htmx request that shows only the results never renders it).
-    """
-
-    def __init__(self, field, selected):
-        self.field, self.selected = field, selected
-
-    @functools.cached_property
-    def rows(self):  # one query, however often the template walks the choices
-        field, selected = self.field, self.selected
-        rows = list(field.queryset[:DOCUMENT_CHOICES_SHOWN])
-        if selected and str(selected).isdigit() and all(str(row.pk) != str(selected) for row in rows):
-            rows += list(field.queryset.filter(pk=selected))
-        return rows
+    def __init__(self, form, name):
+        self.form, self.name = form, name
 
     def __iter__(self):
-        field = self.field
+        field = self.form.fields[self.name]
         if field.empty_label is not None:
             yield ("", field.empty_label)
-        for row in self.rows:
-            yield (forms.models.ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
+        chosen = getattr(self.form, "cleaned_data", {}).get(self.name)
+        if chosen is not None:
+            yield (forms.models.ModelChoiceIteratorValue(chosen.pk, chosen), field.label_from_instance(chosen))
+
+
+def options_html(choices, selected) -> str:
+    """<option>s for a <select>, written here: the filter bar renders its drop-downs once per page view, and
+    Django's widget templates cost about 0.1 ms per option (docs/benchmarks.md). `selected`: a set of str values."""
+    options = []
+    for value, label in choices:
+        value = str(value)  # the labels are lazy translations: str() once, before escaping
+        options.append(f'<option value="{escape(value)}"{" selected" if value in selected else ""}>'
+                       f'{escape(str(label))}</option>')
+    return mark_safe("".join(options))
 
 
 class TaskFilterForm(forms.Form):
@@ -128,13 +113,12 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + list(Task.Status.choices),
     )
-    document = forms.ModelChoiceField(
-        label=_("Văn bản"), required=False, queryset=None, empty_label=_("Tất cả văn bản"), widget=CompactSelect,
-    )
+    document = forms.ModelChoiceField(label=_("Văn bản"), required=False, queryset=None,
+                                      empty_label=_("Tất cả văn bản"))
     directive = forms.IntegerField(label=_("Nội dung chỉ đạo"), required=False, min_value=1,
                                    widget=forms.HiddenInput)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=None,
-                                  empty_label=_("Tất cả đơn vị"), widget=CompactSelect)
+                                  empty_label=_("Tất cả đơn vị"))
     role = forms.ChoiceField(label=_("Vai trò của đơn vị"), required=False, choices=ROLE_CHOICES)
     deadline_from = forms.DateField(
         label=_("Hạn từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
@@ -157,16 +141,46 @@ class TaskFilterForm(forms.Form):
         label=_("Sắp xếp"), required=False, choices=[(key, label) for key, (label, _order) in SORTS.items()],
     )
 
+    # The drop-downs of the filter bar, in the order of templates/tasks/partials/filter_bar.html.
+    SELECTS = ("sort", "status", "ongoing", "document", "unit", "role")
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["document"].queryset = visible_resolutions(user).order_by("-issued_on", "-id")
-        self.fields["unit"].queryset = visible_units(user).filter(active=True).order_by("order", "name")
-        # A province records a few hundred documents a year: the drop-down lists the latest ones (and the one
-        # chosen); any visible document is still accepted, as the links from a document's page do.
-        self.fields["document"].widget.choices = RecentChoices(
-            self.fields["document"], self.data.get(self.add_prefix("document")) if self.is_bound else None
+        # The visible documents are only read to check a chosen one (the drop-down is searched through
+        # tasks/views_choices.py): without a choice, the page does not even build that query.
+        self.fields["document"].queryset = (
+            visible_resolutions(user).order_by("-issued_on", "-id") if self._submitted("document")
+            else Resolution.objects.none()
         )
+        self.fields["document"].widget.choices = ChosenOnly(self, "document")
+        self.fields["unit"].queryset = visible_units(user).filter(active=True).order_by("order", "name")
+        if self.remote_units:
+            self.fields["unit"].widget.choices = ChosenOnly(self, "unit")
+
+    def _submitted(self, name) -> bool:
+        return self.is_bound and bool(self.data.get(self.add_prefix(name)))
+
+    @functools.cached_property
+    def remote_units(self) -> bool:
+        """Whether the unit drop-down is searched (the office: every unit) rather than listed in the page."""
+        scope = scope_for(self.user)
+        return scope.all_units or len(scope.unit_ids) > UNIT_CHOICES_INLINE
+
+    @functools.cached_property
+    def options(self) -> dict[str, str]:
+        """The <option>s of each drop-down of the filter bar, the submitted value selected as Django's Select
+        would (none submitted: the empty choice). The units listed in the page: one query of ids and names."""
+        options = {}
+        for name in self.SELECTS:
+            value = self[name].value()
+            if name == "unit" and not self.remote_units:
+                field = self.fields["unit"]
+                choices = [("", field.empty_label), *field.queryset.values_list("pk", "name")]
+            else:
+                choices = self.fields[name].widget.choices
+            options[name] = options_html(choices, {"" if value is None else str(value)})
+        return options
 
     def clean(self):
         cleaned = super().clean()
@@ -296,14 +310,16 @@ def in_period(start, end) -> Q:
 
 def sort_tasks(tasks: QuerySet[Task], sort: str) -> QuerySet[Task]:
     _label, ordering = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    return tasks.annotate(
-        # Tasks without a deadline (ongoing) after those with one, on SQLite and PostgreSQL alike.
-        deadline_is_null=LIST_ORDER_NULLS_LAST,
-        standing_rank=Case(
+    # Tasks without a deadline (ongoing) after those with one, on SQLite and PostgreSQL alike.
+    tasks = tasks.annotate(deadline_is_null=LIST_ORDER_NULLS_LAST)
+    if "standing_rank" in ordering:
+        # Only when sorting by it: each When repeats the whole standing CASE, which made the list's query 6,500
+        # characters long (compiled in Python, then parsed again by the driver, on every request).
+        tasks = tasks.annotate(standing_rank=Case(
             *[When(standing=value, then=Value(rank)) for rank, value in enumerate(STANDING_ORDER)],
             default=Value(len(STANDING_ORDER)), output_field=IntegerField(),
-        ),
-    ).order_by(*ordering)
+        ))
+    return tasks.order_by(*ordering)
 
 
 def with_list_columns(tasks: QuerySet[Task]) -> QuerySet[Task]:

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views, views_actions, views_dashboard, views_notifications
+from . import views, views_actions, views_choices, views_dashboard, views_notifications
 
 app_name = "tasks"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.TaskListView.as_view(), name="list"),
+    # The list's searchable drop-downs (tasks/views_choices.py): documents, and units for the office.
+    path("tasks/choices/documents/", views_choices.document_choices, name="document_choices"),
+    path("tasks/choices/units/", views_choices.unit_choices, name="unit_choices"),
     path("tasks/<int:pk>/", views.task_detail, name="detail"),
     path("tasks/export.xlsx", views_dashboard.export_tasks, name="export"),
     path("attachments/<int:pk>/", views_actions.attachment_download, name="attachment"),

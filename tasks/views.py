@@ -18,6 +18,7 @@ from resolutions.models import Resolution
 
 from . import policy, roles
 from .filters import TaskFilterForm, filter_tasks, with_list_columns
+from .listing import LIST_COLUMNS, prepare_rows
 from .models import Assignment, ExtensionRequest, Membership, ProgressReport, Review, Standing, Task, UnitGroup
 from .paging import LenientPaginationMixin
 from .selectors import (
@@ -204,10 +205,14 @@ class TaskListView(LoginRequiredMixin, LenientPaginationMixin, ListView):
         self.form = TaskFilterForm(self.request.GET, user=self.request.user)
         self.form.is_valid()  # an invalid field is shown with its error and ignored; the others still filter
         tasks = filter_tasks(visible_tasks(self.request.user), self.form.cleaned_data, user=self.request.user)
-        return with_list_columns(tasks)
+        # The columns a row shows; its units come with the page's rows (tasks/listing.py).
+        return tasks.only(*LIST_COLUMNS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The page's rows, read once and written out (tasks/listing.py).
+        rows = prepare_rows(context["page_obj"].object_list)
+        context["page_obj"].object_list = context["object_list"] = context[self.context_object_name] = rows
         context["form"] = self.form
         context["directive"] = self._directive()
         group_id = self.form.cleaned_data.get("group")

@@ -1,5 +1,6 @@
 """/tasks/: every filter narrows the list, search ignores diacritics, pages keep the filters, bounded queries."""
 import datetime
+import re
 import unicodedata
 
 import pytest
@@ -10,7 +11,8 @@ from tasks import services
 from tasks.filters import TaskFilterForm, filter_tasks
 from tasks.models import Task
 from tasks.selectors import visible_tasks
-from tests.factories import DirectiveFactory, TaskFactory, UnitFactory, leader, office_user
+from tasks.views_choices import CHOICES_LIMIT
+from tests.factories import DirectiveFactory, ResolutionFactory, TaskFactory, UnitFactory, leader, office_user
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +234,163 @@ def test_the_unit_choices_are_only_the_units_the_person_sees(units):
     boss = leader(units["tuyen_giao"])
     choices = list(TaskFilterForm({}, user=boss).fields["unit"].queryset)
     assert choices == [units["tuyen_giao"]]
+
+
+def test_a_title_is_shown_as_text_never_as_markup(office, units):
+    make('<script>alert("x")</script> & <b>đậm</b>', lead=units["tuyen_giao"], coordinating=[units["kiem_tra"]])
+    page = office.get("/tasks/").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;đậm&lt;/b&gt;" in page
+    assert "<script>alert" not in page
+
+
+def test_a_row_shows_an_ongoing_task_its_report_cycle_a_delegated_task_and_the_status(office, units):
+    parent = make("Nhiệm vụ gốc", lead=units["tuyen_giao"], deadline=days(10))
+    make("Báo cáo định kỳ", lead=units["tuyen_giao"], deadline=None, original_deadline=None, report_cycle="quarterly")
+    child = make("Giao lại cho ban", lead=units["kiem_tra"], parent=parent, deadline=days(-1),
+                 status=Task.Status.RETURNED)
+    page = office.get("/tasks/").content.decode()
+    assert "báo cáo hằng quý" in page
+    assert re.search(r'href="%s">Giao lại cho ban</a> <span class="badge[^"]*">Giao lại</span>' % (
+        child.get_absolute_url()), page)
+    assert "standing-overdue\">Quá hạn<" in page and "Bị trả lại" in page
+    assert "standing-ongoing\">Thường xuyên<" in page
+
+
+def test_the_filter_bar_labels_every_field_and_ties_each_error_to_its_field(office, units):
+    page = office.get("/tasks/?deadline_from=31/02/2030&deadline_to=01/01/2030&status=nope").content.decode()
+    for name in ("q", "sort", "status", "ongoing", "document", "unit", "role", "deadline_from", "deadline_to"):
+        assert f'for="id_{name}"' in page and f'id="id_{name}"' in page, name
+    # A bad date: the field says so, in Vietnamese, and points at its message; the form opens on the errors.
+    assert re.search(r'name="deadline_from" value="31/02/2030"[^>]*class="dateinput form-control is-invalid" '
+                     r'aria-invalid="true" aria-describedby="id_deadline_from_error"', page)
+    assert ('<div id="id_deadline_from_error" class="invalid-feedback"><p id="error_1_id_deadline_from">'
+            "<strong>Nhập một ngày hợp lệ.</strong></p></div>") in page
+    assert 'aria-describedby="id_status_error"' in page and 'id="id_status_error"' in page
+    assert 'id="id_deadline_to_error"' not in page  # the end date is only wrong against a valid start
+    assert '<details class="filter-more" open>' in page
+    # The submitted values come back selected or checked.
+    page = office.get("/tasks/?standing=overdue&standing=ongoing&sort=title&ongoing=no").content.decode()
+    assert '<option value="title" selected>' in page and '<option value="no" selected>' in page
+    assert 'value="overdue" id="id_standing_2" checked>' in page and 'value="ongoing" id="id_standing_5" checked>' in page
+    assert 'value="due_soon" id="id_standing_1">' in page
+    assert "aria-invalid" not in page
+
+
+def test_the_page_carries_only_the_chosen_document_and_searches_the_others(office, units):
+    chosen, other = DirectiveFactory(), DirectiveFactory()
+    make("Theo văn bản đã chọn", lead=units["tuyen_giao"], directive=chosen)
+    make("Theo văn bản khác", lead=units["tuyen_giao"], directive=other)
+    page = office.get(f"/tasks/?document={chosen.resolution_id}").content.decode()
+    select = re.search(r'<select name="document".*?</select>', page, re.S).group(0)
+    assert f'data-choices-url="{reverse("tasks:document_choices")}"' in select
+    assert re.findall(r"<option[^>]*>[^<]*</option>", select) == [
+        '<option value="">Tất cả văn bản</option>',
+        f'<option value="{chosen.resolution_id}" selected>{chosen.resolution}</option>',
+    ]
+    # The office's unit drop-down (every unit) is searched too; a unit leader's units are listed in the page.
+    assert f'data-choices-url="{reverse("tasks:unit_choices")}"' in page
+    assert "js/remote-choices.js" in page and "tom-select.bootstrap5" in page
+
+
+def test_a_unit_leader_picks_among_the_units_of_the_page(client, units):
+    child = UnitFactory(name="Phòng trực thuộc", parent=units["tuyen_giao"])
+    UnitFactory(name="Phòng đã giải thể", parent=units["tuyen_giao"], active=False)
+    client.force_login(leader(units["tuyen_giao"]))
+    page = client.get(f"/tasks/?unit={child.pk}").content.decode()
+    select = re.search(r'<select name="unit".*?</select>', page, re.S).group(0)
+    assert "data-choices-url" not in select
+    assert f'<option value="{child.pk}" selected>Phòng trực thuộc</option>' in select
+    assert "Ban Tuyên giáo Tỉnh ủy" in select
+    assert "Phòng đã giải thể" not in select and "Ủy ban Kiểm tra" not in select
+
+
+# --- the drop-downs' search (tasks/views_choices.py) ---------------------------------------------------------
+
+
+def choices(client, kind, **params):
+    response = client.get(reverse(f"tasks:{kind}_choices"), params)
+    assert response["Content-Type"] == "application/json"
+    return response
+
+
+def test_a_unit_leader_searches_only_the_documents_of_the_units_tasks(client, units):
+    own = DirectiveFactory(resolution=ResolutionFactory(number="15-KL/TU", title="Về công tác tuyên giáo"))
+    foreign = DirectiveFactory(resolution=ResolutionFactory(number="16-KL/TU", title="Về công tác kiểm tra"))
+    ResolutionFactory(number="17-KL/TU", title="Văn bản chưa giao nhiệm vụ nào")
+    make("Của ban tuyên giáo", lead=units["kiem_tra"], coordinating=[units["tuyen_giao"]], directive=own)
+    make("Của ủy ban kiểm tra", lead=units["kiem_tra"], directive=foreign)
+    client.force_login(leader(units["tuyen_giao"]))
+    found = choices(client, "document").json()
+    assert found == {"results": [{"value": str(own.resolution_id), "text": "Kết luận số 15-KL/TU",
+                                  "detail": "Về công tác tuyên giáo"}], "more": False}
+    # Another unit's document is found neither by its number nor by its title.
+    for query in ("16-KL", "kiem tra", "17-KL"):
+        assert choices(client, "document", q=query).json()["results"] == []
+    # ... and cannot be chosen in the list either.
+    response = client.get(f"/tasks/?document={foreign.resolution_id}")
+    assert response.context["form"].errors["document"]
+    assert titles(response) == ["Của ban tuyên giáo"]
+
+
+def test_the_document_search_ignores_diacritics_and_answers_a_bounded_page_newest_first(office):
+    for n in range(CHOICES_LIMIT + 5):
+        ResolutionFactory(number=f"{n}-KL/TU", title=f"Về phát triển kinh tế số {n}",
+                          issued_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
+    ResolutionFactory(kind="chi_thi", number="05-CT/TU", title="Về tăng cường quản lý đất đai")
+    found = choices(office, "document", q="kinh te").json()
+    assert len(found["results"]) == CHOICES_LIMIT and found["more"] is True
+    assert found["results"][0]["text"] == f"Kết luận số {CHOICES_LIMIT + 4}-KL/TU"
+    assert [row["text"] for row in choices(office, "document", q="QUAN LY dat dai").json()["results"]] == [
+        "Chỉ thị số 05-CT/TU"]
+    assert [row["text"] for row in choices(office, "document", q="chi thi 05").json()["results"]] == [
+        "Chỉ thị số 05-CT/TU"]
+    assert len(choices(office, "document").json()["results"]) == CHOICES_LIMIT
+
+
+def test_the_unit_search_answers_the_persons_active_units_only(client, units):
+    child = UnitFactory(name="Phòng Tuyên truyền", short_name="PTT", parent=units["tuyen_giao"])
+    UnitFactory(name="Phòng Tuyên truyền cũ", parent=units["tuyen_giao"], active=False)
+    client.force_login(leader(units["tuyen_giao"]))
+    assert sorted(row["text"] for row in choices(client, "unit", q="tuyen").json()["results"]) == [
+        "Ban Tuyên giáo Tỉnh ủy", "Phòng Tuyên truyền"]
+    assert choices(client, "unit", q="kiem tra").json()["results"] == []
+    assert choices(client, "unit", q="ptt").json()["results"] == [
+        {"value": str(child.pk), "text": "Phòng Tuyên truyền", "detail": "PTT"}]
+    client.force_login(office_user())
+    assert [row["text"] for row in choices(client, "unit", q="kiem tra").json()["results"]] == [
+        "Ủy ban Kiểm tra Tỉnh uỷ"]
+
+
+@pytest.mark.parametrize("query", ["\x00", "a\x00b", "x" * 201])
+@pytest.mark.parametrize("kind", ["document", "unit"])
+def test_a_bad_search_is_refused_with_a_message_not_a_server_error(office, kind, query):
+    response = choices(office, kind, q=query)
+    assert response.status_code == 400
+    assert response.json() == {"error": "Từ khóa tìm kiếm không hợp lệ (tối đa 200 ký tự).", "results": [],
+                               "more": False}
+
+
+@pytest.mark.parametrize("query", ["' OR 1=1 --", "%", "_", "😀" * 50, "\u202e", "   ", "ﷺ", "Ủy ban\u0301"])
+def test_any_other_search_is_an_answer_possibly_empty(office, query):
+    for kind in ("document", "unit"):
+        response = choices(office, kind, q=query)
+        assert response.status_code == 200 and isinstance(response.json()["results"], list)
+
+
+def test_the_searches_are_for_signed_in_people_and_read_only(client):
+    url = reverse("tasks:document_choices")
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(office_user())
+    assert client.post(url, {"q": "a"}).status_code == 405
+
+
+@pytest.mark.parametrize("params", [
+    {"document": "9" * 30}, {"unit": "9" * 30}, {"directive": "9" * 30}, {"group": "9" * 30},
+    {"document": "¹"}, {"unit": "\x00"}, {"document": "-1"}, {"directive": "abc"}, {"standing": "nope"},
+    {"sort": "<script>"}, {"q": "\x00"}, {"q": "x" * 500}, {"period_from": "99/99/9999"}, {"page": "-1"},
+])
+def test_any_filter_value_gives_the_list_with_the_bad_field_shown_never_a_server_error(office, units, params):
+    make("Một nhiệm vụ", lead=units["tuyen_giao"])
+    response = office.get("/tasks/", params)
+    assert response.status_code == 200
+    assert "Nhiệm vụ" in response.content.decode()
