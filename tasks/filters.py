@@ -32,6 +32,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
@@ -174,12 +175,16 @@ class TaskFilterForm(forms.Form):
         options = {}
         for name in self.SELECTS:
             value = self[name].value()
+            value = "" if value is None else str(value)
+            if name in FIXED_SELECTS:
+                options[name] = fixed_options(name, value)
+                continue
             if name == "unit" and not self.remote_units:
                 field = self.fields["unit"]
                 choices = [("", field.empty_label), *field.queryset.values_list("pk", "name")]
             else:
                 choices = self.fields[name].widget.choices
-            options[name] = options_html(choices, {"" if value is None else str(value)})
+            options[name] = options_html(choices, {value})
         return options
 
     def clean(self):
@@ -197,6 +202,23 @@ class TaskFilterForm(forms.Form):
         names = ("standing", "status", "document", "directive", "unit", "role", "deadline_from", "deadline_to",
                  "ongoing", "period_from", "period_to", "group")
         return sum(1 for name in names if data.get(name))
+
+
+# The drop-downs whose choices never change: their <option>s are written once per language and chosen value.
+FIXED_SELECTS = ("sort", "status", "ongoing", "role")
+
+
+def fixed_options(name: str, value: str) -> str:
+    """The <option>s of a FIXED_SELECTS drop-down with `value` selected; a value that is not a choice selects
+    nothing, as Django's Select does. Written once per language and choice, then reused."""
+    choices = TaskFilterForm.base_fields[name].choices
+    chosen = value if any(str(choice) == value for choice, _label in choices) else None
+    return _fixed_options(name, get_language(), chosen)
+
+
+@functools.lru_cache(maxsize=128)
+def _fixed_options(name: str, language: str, chosen: str | None) -> str:
+    return options_html(TaskFilterForm.base_fields[name].choices, set() if chosen is None else {chosen})
 
 
 def filter_tasks(queryset: QuerySet[Task], cleaned_data: dict, *, user=None) -> QuerySet[Task]:

@@ -6,18 +6,19 @@ badge's template and resolved ~15 template variables for each of its 25 rows (~5
 
 - the page's tasks are read with only the columns a row shows (LIST_COLUMNS), and their units (the lead unit's
   name, how many units coordinate) in one query for the page instead of three subqueries per row;
-- each label is translated once per page; a task's URL is the detail URL's prefix plus its id; dates are d/m/Y;
+- each label is translated once per language; a task's URL is the detail URL's prefix plus its id; dates are d/m/Y;
 - each row is one format string (ROW below: the markup templates/tasks/partials/task_rows.html had), every value
   escaped (html.escape, as Django's escape does) and the row marked safe once.
 """
 from __future__ import annotations
 
+import functools
 from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper (~10 calls a row)
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from .models import Assignment, Standing, Task
 
@@ -66,7 +67,7 @@ def add_units(tasks: list[Task]) -> None:
 
 
 class Labels:
-    """The words of a row, translated once per page (in the language of the request)."""
+    """The words of a row in one language, translated once (labels_for: once per language and process)."""
 
     def __init__(self):
         self.standing = {value: escape(str(label)) for value, label in Standing.choices}
@@ -83,6 +84,11 @@ class Labels:
 
     def moved(self, date: str) -> str:
         return escape(gettext("gia hạn từ %(date)s") % {"date": date})
+
+
+@functools.lru_cache(maxsize=8)
+def labels_for(language: str) -> Labels:
+    return Labels()  # in `language`, the active one when called
 
 
 def render_row(task: Task, url: str, labels: Labels) -> SafeString:
@@ -119,7 +125,7 @@ def prepare_rows(tasks) -> list[Task]:
         return rows
     add_units(rows)
     prefix, _placeholder, suffix = reverse("tasks:detail", args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
-    labels = Labels()
+    labels = labels_for(get_language())
     for task in rows:
         task.row_html = render_row(task, f"{prefix}{task.pk}{suffix}", labels)
     return rows
