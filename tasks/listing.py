@@ -129,3 +129,38 @@ def prepare_rows(tasks) -> list[Task]:
     for task in rows:
         task.row_html = render_row(task, f"{prefix}{task.pk}{suffix}", labels)
     return rows
+
+
+def pager(query, page_obj, page_links, target: str) -> SafeString:
+    """The page links under the list (/tasks/ with `query`, the page changed): the markup of
+    templates/partials/pagination.html, links loaded by htmx into `target`; each address built from one copy of the
+    query instead of a {% querystring %} (a QueryDict deep copy) per link and attribute."""
+    if not page_links:
+        return mark_safe("")
+    base_url = reverse("tasks:list")
+    params = query.copy()
+
+    def link(number, inner, rel=""):
+        params["page"] = number  # where the querystring tag puts it: in place, or last
+        url = escape(f"{base_url}?{params.urlencode()}")
+        return (f'<li class="page-item"><a class="page-link"{rel} href="{url}" hx-get="{url}" '
+                f'hx-target="{escape(target)}" hx-push-url="true">{inner}</a></li>')
+
+    word = escape(gettext("Trang"))
+    items = []
+    if page_obj.has_previous():
+        items.append(link(page_obj.previous_page_number(), '<span aria-hidden="true">&laquo;</span>'
+                          f'<span class="visually-hidden">{escape(gettext("Trang trước"))}</span>', ' rel="prev"'))
+    for number in page_links:
+        if number == page_obj.paginator.ELLIPSIS:
+            items.append('<li class="page-item disabled"><span class="page-link">…</span></li>')
+        elif number == page_obj.number:
+            items.append('<li class="page-item active" aria-current="page"><span class="page-link">'
+                         f'<span class="visually-hidden">{word} </span>{number}</span></li>')
+        else:
+            items.append(link(number, f'<span class="visually-hidden">{word} </span>{number}'))
+    if page_obj.has_next():
+        items.append(link(page_obj.next_page_number(), '<span aria-hidden="true">&raquo;</span>'
+                          f'<span class="visually-hidden">{escape(gettext("Trang sau"))}</span>', ' rel="next"'))
+    return mark_safe(f'<nav class="mt-3" aria-label="{escape(gettext("Phân trang"))}">\n'
+                     f'<ul class="pagination flex-wrap">\n' + "\n".join(items) + "\n</ul>\n</nav>")

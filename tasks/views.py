@@ -18,7 +18,7 @@ from resolutions.models import Resolution
 
 from . import policy, roles
 from .filters import TaskFilterForm, filter_tasks, with_list_columns
-from .listing import LIST_COLUMNS, prepare_rows
+from .listing import LIST_COLUMNS, pager, prepare_rows
 from .models import Assignment, ExtensionRequest, Membership, ProgressReport, Review, Standing, Task, UnitGroup
 from .paging import LenientPaginationMixin
 from .selectors import (
@@ -213,6 +213,7 @@ class TaskListView(LoginRequiredMixin, LenientPaginationMixin, ListView):
         # The page's rows, read once and written out (tasks/listing.py).
         rows = prepare_rows(context["page_obj"].object_list)
         context["page_obj"].object_list = context["object_list"] = context[self.context_object_name] = rows
+        context["pager"] = pager(self.request.GET, context["page_obj"], context["page_links"], "#task-results")
         context["form"] = self.form
         context["directive"] = self._directive()
         group_id = self.form.cleaned_data.get("group")

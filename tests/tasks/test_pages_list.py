@@ -166,6 +166,13 @@ def test_pages_hold_25_tasks_and_their_links_keep_the_filters(office, units):
     assert "?standing=overdue&amp;sort=title&amp;page=2" in page
     second = office.get("/tasks/?standing=overdue&sort=title&page=2")
     assert titles(second) == [f"Nhiệm vụ tuyên truyền {n:02d}" for n in range(25, 30)]
+    # The page links: the next page, the current one named for screen readers, each loaded in place by htmx.
+    assert ('<a class="page-link" rel="next" href="/tasks/?standing=overdue&amp;sort=title&amp;page=2" '
+            'hx-get="/tasks/?standing=overdue&amp;sort=title&amp;page=2" hx-target="#task-results" '
+            'hx-push-url="true">') in page
+    assert ('<li class="page-item active" aria-current="page"><span class="page-link">'
+            '<span class="visually-hidden">Trang </span>1</span></li>') in page
+    assert 'rel="prev"' in second.content.decode() and 'rel="next"' not in second.content.decode()
     # A page past the end (a link kept after the list shrank) shows the last page.
     assert titles(office.get("/tasks/?standing=overdue&sort=title&page=9")) == titles(second)
 
