@@ -5,8 +5,19 @@ import pytest
 from django.utils import timezone
 
 from resolutions.models import Resolution
-from tasks import services
-from tests.factories import ResolutionFactory, TaskFactory, UnitFactory, leader, member, office_user, standing_user
+from tasks import services, views
+from tasks.models import ProgressReport
+from tests.factories import (
+    DirectiveFactory,
+    ProgressReportFactory,
+    ResolutionFactory,
+    TaskFactory,
+    UnitFactory,
+    leader,
+    member,
+    office_user,
+    standing_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +70,36 @@ def test_a_unit_sees_recent_activity_on_its_tasks(client, world):
     assert activity == sorted(activity, key=lambda item: item["when"], reverse=True)
 
 
+def _report(task, minutes_ago):
+    """A report made `minutes_ago` before a moment tomorrow (after everything the world fixture did)."""
+    report = ProgressReportFactory(task=task)
+    report.created_at = timezone.now() + datetime.timedelta(days=1, minutes=-minutes_ago)
+    ProgressReport.objects.filter(pk=report.pk).update(created_at=report.created_at)
+    return report
+
+
+# The three ways views._newest_parts finds them: task by task (a unit with few tasks); among the newest reports of
+# all tasks, which hold the unit's ten newest (window 1000); or task by task after those held none (window 3: another
+# unit is busier).
+@pytest.mark.parametrize(("few_tasks", "window"), [(1000, 1000), (0, 1000), (0, 3)])
+def test_recent_activity_lists_the_ten_newest_reports_on_the_units_tasks_however_busy_other_units_are(
+        client, world, monkeypatch, few_tasks, window):
+    monkeypatch.setattr(views, "FEW_TASKS", few_tasks)
+    monkeypatch.setattr(views, "NEWEST_WINDOW", window)
+    unit, other = world["unit"], world["other"]
+    busy, quiet, shared = (TaskFactory(lead=unit, title="Hồ sơ bận"), TaskFactory(lead=unit, title="Hồ sơ ít báo cáo"),
+                           TaskFactory(lead=other, coordinating=[unit], title="Hồ sơ phối hợp"))
+    elsewhere = TaskFactory(lead=other, title="Việc của đơn vị khác")
+    newest_elsewhere = [_report(elsewhere, minutes_ago=n) for n in range(1, 6)]
+    ours = ([_report(busy, minutes_ago=10 + n) for n in range(8)] + [_report(quiet, minutes_ago=100)]
+            + [_report(shared, minutes_ago=50 + n) for n in range(3)] + [_report(quiet, minutes_ago=500)])
+    client.force_login(world["boss"])
+    activity = client.get("/").context["recent_activity"]
+    expected = sorted(ours, key=lambda report: report.created_at, reverse=True)[:10]
+    assert [item["url"] for item in activity] == [report.get_absolute_url() for report in expected]
+    assert not {report.get_absolute_url() for report in newest_elsewhere} & {item["url"] for item in activity}
+
+
 def test_the_office_sees_the_decisions_waiting_and_overdue_tasks_by_unit(client, world):
     client.force_login(world["office"])
     response = client.get("/")
@@ -81,11 +122,13 @@ def test_a_sub_units_proposal_waits_for_the_parent_leader_not_the_office(client,
 
 
 def test_the_standing_committee_sees_overdue_by_unit_and_recent_documents(client, world):
-    ResolutionFactory(title="Kết luận về công tác tuyên giáo", number="15-KL/TU")
+    document = ResolutionFactory(title="Kết luận về công tác tuyên giáo", number="15-KL/TU")
+    DirectiveFactory.create_batch(3, resolution=document)
     client.force_login(standing_user())
     response = client.get("/")
     page = response.content.decode()
     assert "Kết luận số 15-KL/TU" in page
+    assert "3 nội dung chỉ đạo" in page
     assert len(response.context["overdue_by_unit"]) == 2
     assert "proposals" not in response.context  # the office decides, not the standing committee
 
