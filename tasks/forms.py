@@ -95,8 +95,9 @@ class ChoiceOfRows(forms.ModelChoiceField):
     def validate_no_null_characters(self, value):
         # Called for every submitted value before the database is asked: refuse here what the database would
         # choke on (a NUL byte; an id beyond 64 bits, which SQLite's driver raises OverflowError for).
+        # isdecimal, not isdigit: "¹" is a digit that int() refuses (a 500 before this).
         text = str(value).strip()
-        if "\x00" in text or (text.lstrip("-").isdigit() and abs(int(text)) > 2**63 - 1):
+        if "\x00" in text or (text.lstrip("-").isdecimal() and abs(int(text)) > 2**63 - 1):
             raise ValidationError(INVALID_CHOICE, code="invalid_choice")
 
 

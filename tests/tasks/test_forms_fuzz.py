@@ -176,3 +176,17 @@ def test_an_id_beyond_64_bits_is_an_invalid_choice_not_a_server_error(client, fi
     response = client.post(reverse("tasks:create"), data)
     assert response.status_code in (200, 400)
     assert "Lựa chọn không hợp lệ" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["¹", "²3", "-⁴"])
+def test_a_superscript_digit_as_a_unit_is_an_invalid_choice_not_a_server_error(client, value):
+    # Found by the fuzzer: "¹".isdigit() is true but int("¹") raises ValueError.
+    from tests.factories import UnitFactory, office_user
+
+    client.force_login(office_user())
+    data = {"title": "Nhiệm vụ thử", "lead_unit": value, "deadline": "30/06/2030",
+            "coordinating_units": [str(UnitFactory().pk)]}
+    response = client.post(reverse("tasks:create"), data)
+    assert response.status_code in (200, 400)
+    assert "Lựa chọn không hợp lệ" in response.content.decode()
