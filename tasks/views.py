@@ -21,7 +21,7 @@ from django.views.generic import ListView
 from resolutions.models import Directive, Resolution
 
 from . import policy, roles
-from .filters import TaskFilterForm, filter_tasks, with_list_columns
+from .filters import TaskFilterForm, filter_tasks, standing_condition, with_list_columns
 from .listing import LIST_COLUMNS, pager, prepare_rows
 from .models import Assignment, ExtensionRequest, Membership, ProgressReport, Review, Standing, Task, UnitGroup
 from .paging import LenientPaginationMixin
@@ -69,7 +69,9 @@ def _unit_home(user, tasks, counts):
     # the standing counts (only an open task can be overdue or due soon).
     urgent = {Standing.OVERDUE: [], Standing.DUE_SOON: []}
     ranked = (
-        with_list_columns(open_tasks.filter(standing__in=list(urgent)))
+        # standing_condition: on status and deadline, so the index on them finds the few overdue or due soon tasks
+        # (filtering on the standing CASE read every task of a leader's 25 units: 25 ms at 100,000 tasks).
+        with_list_columns(open_tasks.filter(standing_condition(list(urgent))))
         .annotate(rank=Window(RowNumber(), partition_by=F("standing"), order_by=[F("deadline").asc(), F("id").asc()]))
         .filter(rank__lte=HOME_LIST_SIZE).order_by("deadline", "id")
     )
