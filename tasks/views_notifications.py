@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from . import mail, roles
 from .models import Notification, NotificationPreference, OutgoingEmail, local_today
-from .selectors import scope_for, visible_tasks
+from .selectors import scope_for, sees_task, visible_tasks
 
 PAGE_SIZE = 30
 
@@ -27,14 +27,23 @@ def inbox(user):
     """A person's notices, newest first: those due by today, about tasks they may still see."""
     notices = Notification.objects.filter(recipient=user, due_on__lte=local_today())
     if not scope_for(user).all_units:
-        notices = notices.filter(task__in=visible_tasks(user).values("pk"))
+        notices = notices.filter(task__in=visible_tasks(user, with_standing=False).values("pk"))
     return notices.select_related("task").order_by("-due_on", "-created_at", "-id")
 
 
 def unread_count(user) -> int:
+    """The bell's number, on every page: inbox(user)'s unread notices, counted without building the inbox's
+    queryset (a task subquery, select_related, ordering: ~5 ms of CPU per page). The same rows: the person's own
+    notices (never a unit mailbox's), due by today, unread, about a task one of their units is assigned to."""
     if not (user and user.is_authenticated):
         return 0
-    return inbox(user).filter(read_at__isnull=True).count()
+    scope = scope_for(user)
+    if scope.is_empty:
+        return 0  # sees no task, so no notice (inbox() reads nothing either)
+    notices = Notification.objects.filter(recipient=user, due_on__lte=local_today(), read_at__isnull=True)
+    if not scope.all_units:
+        notices = notices.filter(sees_task(scope, "task_id"))
+    return notices.count()
 
 
 @login_required
