@@ -142,3 +142,10 @@ def test_empty_states_say_what_to_do(client):
     client.force_login(office_user())
     page = client.get("/").content.decode()
     assert "Nhập văn bản kết luận đầu tiên" in page
+
+
+def test_a_person_without_a_unit_sees_an_empty_home(client):
+    client.force_login(member(UnitFactory(active=False)))  # a membership counts only in an active unit
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["recent_activity"] == []
