@@ -224,9 +224,11 @@ def _fixed_options(name: str, language: str, chosen: str | None) -> str:
 def filter_tasks(queryset: QuerySet[Task], cleaned_data: dict, *, user=None) -> QuerySet[Task]:
     """Apply the filters and the sort of a TaskFilterForm's cleaned_data to a queryset of visible tasks.
 
-    The queryset must come from tasks.selectors.visible_tasks (it carries the `standing` annotation and is
-    already limited to what the person may see: the filters only narrow it). Missing keys mean "no filter",
-    so a partly valid form still filters by what was valid. `user` is needed for one case only: `role`
+    The queryset must come from tasks.selectors.visible_tasks (already limited to what the person may see: the
+    filters only narrow it). None of the filters reads the `standing` annotation (standing_condition works on the
+    columns), and the standing sort adds it when missing: visible_tasks(user, with_standing=False) gives the same
+    rows for a caller that shows the standing without reading the annotation (the list computes it per row).
+    Missing keys mean "no filter", so a partly valid form still filters by what was valid. `user` is needed for one case only: `role`
     without `unit` means "where my units have that role".
     """
     data = cleaned_data or {}
@@ -335,6 +337,8 @@ def sort_tasks(tasks: QuerySet[Task], sort: str) -> QuerySet[Task]:
     # Tasks without a deadline (ongoing) after those with one, on SQLite and PostgreSQL alike.
     tasks = tasks.annotate(deadline_is_null=LIST_ORDER_NULLS_LAST)
     if "standing_rank" in ordering:
+        if "standing" not in tasks.query.annotations:  # from visible_tasks(user, with_standing=False)
+            tasks = tasks.with_standing()
         # Only when sorting by it: each When repeats the whole standing CASE, which made the list's query 6,500
         # characters long (compiled in Python, then parsed again by the driver, on every request).
         tasks = tasks.annotate(standing_rank=Case(

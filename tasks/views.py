@@ -306,7 +306,10 @@ class TaskListView(LoginRequiredMixin, LenientPaginationMixin, ListView):
     def get_queryset(self):
         self.form = TaskFilterForm(self.request.GET, user=self.request.user)
         self.form.is_valid()  # an invalid field is shown with its error and ignored; the others still filter
-        tasks = filter_tasks(visible_tasks(self.request.user), self.form.cleaned_data, user=self.request.user)
+        # Without the standing annotation: the rows compute it (tasks/listing.py), the filter uses the columns, the
+        # standing sort adds it (~2 ms of CPU per request to build and compile the CASE otherwise).
+        tasks = filter_tasks(visible_tasks(self.request.user, with_standing=False), self.form.cleaned_data,
+                             user=self.request.user)
         # The columns a row shows; its units come with the page's rows (tasks/listing.py).
         return tasks.only(*LIST_COLUMNS)
 
@@ -328,7 +331,7 @@ class TaskListView(LoginRequiredMixin, LenientPaginationMixin, ListView):
         if not directive_id:
             return None
         # Named only when one of the person's own tasks comes from it: a foreign id names nothing.
-        task = visible_tasks(self.request.user).filter(directive_id=directive_id).select_related(
+        task = visible_tasks(self.request.user, with_standing=False).filter(directive_id=directive_id).select_related(
             "directive__resolution").first()
         return task.directive if task else None
 
