@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import mail, roles
-from .models import Notification, NotificationPreference, OutgoingEmail, local_today
-from .selectors import scope_for, sees_task, visible_tasks
+from .models import Assignment, Notification, NotificationPreference, OutgoingEmail, local_today
+from .selectors import scope_for, visible_tasks
 
 PAGE_SIZE = 30
 
@@ -40,10 +41,34 @@ def unread_count(user) -> int:
     scope = scope_for(user)
     if scope.is_empty:
         return 0  # sees no task, so no notice (inbox() reads nothing either)
-    notices = Notification.objects.filter(recipient=user, due_on__lte=local_today(), read_at__isnull=True)
+    # Written out once rather than through the ORM (building and compiling the count with its EXISTS was ~2 ms of CPU
+    # per page); the visibility condition is selectors.sees_task's: one of the scope's units is assigned to the task.
+    # Only quoted table and column names are formatted into the SQL; every value is a parameter.
+    sql = _UNREAD_SQL
+    params = [user.pk, connection.ops.adapt_datefield_value(local_today())]
     if not scope.all_units:
-        notices = notices.filter(sees_task(scope, "task_id"))
-    return notices.count()
+        unit_ids = sorted(scope.unit_ids)
+        sql += _VISIBLE_SQL.format(", ".join(["%s"] * len(unit_ids)))
+        params += unit_ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _unread_sql() -> tuple[str, str]:
+    q = connection.ops.quote_name
+    notice = Notification._meta
+    column = {name: q(notice.get_field(name).column) for name in ("recipient", "due_on", "read_at", "task")}
+    assigned = Assignment._meta
+    unread = (f"SELECT COUNT(*) FROM {q(notice.db_table)} n "  # nosec B608
+              f"WHERE n.{column['recipient']} = %s AND n.{column['due_on']} <= %s AND n.{column['read_at']} IS NULL")
+    visible = (f" AND EXISTS (SELECT 1 FROM {q(assigned.db_table)} a "  # nosec B608
+               f"WHERE a.{q(assigned.get_field('task').column)} = n.{column['task']} "
+               f"AND a.{q(assigned.get_field('unit').column)} IN ({{}}))")
+    return unread, visible
+
+
+_UNREAD_SQL, _VISIBLE_SQL = _unread_sql()
 
 
 @login_required
