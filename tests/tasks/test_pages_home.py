@@ -149,3 +149,19 @@ def test_a_person_without_a_unit_sees_an_empty_home(client):
     response = client.get("/")
     assert response.status_code == 200
     assert response.context["recent_activity"] == []
+
+
+def test_the_office_home_draws_ten_units_with_overdue_work_and_links_to_all_of_them(client):
+    # Twelve units with overdue work, unit i holding i + 1 overdue tasks: the ten busiest are drawn, most first,
+    # and the link names all twelve and leads to the dashboard's full table.
+    units = [UnitFactory(name=f"Đơn vị thử {i:02d}") for i in range(12)]
+    for i, unit in enumerate(units):
+        for _ in range(i + 1):
+            TaskFactory(lead=unit, deadline=days(-5))
+    client.force_login(office_user())
+    page = client.get("/").content.decode()
+    assert "Đơn vị thử 11" in page and "Đơn vị thử 02" in page
+    assert "Đơn vị thử 01" not in page and "Đơn vị thử 00" not in page
+    assert page.index("Đơn vị thử 11") < page.index("Đơn vị thử 02")
+    assert "Xem cả 12 đơn vị trên bảng theo dõi" in page
+    assert 'href="/dashboard/?all=units"' in page
