@@ -101,6 +101,9 @@ def options_html(choices, selected) -> str:
     return mark_safe("".join(options))
 
 
+MAX_ID = 2**63 - 1  # the largest primary key either database stores
+
+
 class TaskFilterForm(forms.Form):
     """The filters of the task list. Pass the user: the document and unit choices are limited to what they see."""
 
@@ -116,7 +119,8 @@ class TaskFilterForm(forms.Form):
     )
     document = forms.ModelChoiceField(label=_("Văn bản"), required=False, queryset=None,
                                       empty_label=_("Tất cả văn bản"))
-    directive = forms.IntegerField(label=_("Nội dung chỉ đạo"), required=False, min_value=1,
+    # max_value: an id beyond 64 bits is an invalid value, not an OverflowError from SQLite's driver (a 500).
+    directive = forms.IntegerField(label=_("Nội dung chỉ đạo"), required=False, min_value=1, max_value=MAX_ID,
                                    widget=forms.HiddenInput)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=None,
                                   empty_label=_("Tất cả đơn vị"))
@@ -137,7 +141,8 @@ class TaskFilterForm(forms.Form):
                                   widget=forms.HiddenInput)
     period_to = forms.DateField(label=_("Kỳ đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
                                 widget=forms.HiddenInput)
-    group = forms.IntegerField(label=_("Nhóm đơn vị"), required=False, min_value=1, widget=forms.HiddenInput)
+    group = forms.IntegerField(label=_("Nhóm đơn vị"), required=False, min_value=1, max_value=MAX_ID,
+                               widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         label=_("Sắp xếp"), required=False, choices=[(key, label) for key, (label, _order) in SORTS.items()],
     )
