@@ -133,7 +133,8 @@ def enqueue(email_ids: Iterable[int]) -> int:
                 published.append(email_id)
 
     future = _publisher_pool().submit(publish_all)
-    taken_before = -1
+    # Zero taken in the first interval is already "no progress": a frozen broker costs one timeout, not two.
+    taken_before = 0
     while True:
         try:
             future.result(timeout=settings.PORTAL_BROKER_PUBLISH_TIMEOUT)
