@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from tasks.bench_mail import database_url  # the current database as a DATABASE_URL for a worker
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -247,15 +249,6 @@ def retarget(target: Target | None):
     app.__dict__.pop("amqp", None)
     app._backend_cache = None
     app._local = threading.local()
-
-
-def database_url() -> str | None:
-    """The test database as a DATABASE_URL for the worker (None on SQLite: PORTAL_VAR_DIR finds the file)."""
-    if connection.vendor != "postgresql":
-        return None
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 # --- The worker ---------------------------------------------------------------------------------------------
