@@ -22,18 +22,25 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # make run: the portal at http://127.0.0.1:$(PORT) with a Celery worker and beat, on SQLite, the filesystem
-# broker and email to files (var/mail/). Ctrl-C stops all three.
-run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+# broker and email to files (var/mail/). Ctrl-C stops all three. It writes .env (DEBUG=1) when there is none, so
+# that every `python manage.py ...` of the README works in this checkout as written.
+run: install .env
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+
+.env:
+	printf '# Development settings of this checkout (config/settings.py reads them; the environment wins).\nDEBUG=1\n' > $@
 
 test: install-test
+	# The architecture first (.importlinter): a wrong arrow between apps fails before any test runs.
+	$(BIN)/lint-imports --no-logo
 	# Tests run with DEBUG on (demo accounts allowed, a development SECRET_KEY); production settings are
 	# checked by tests that start subprocesses with DEBUG off.
 	DEBUG=1 $(BIN)/python -m pytest
 
 check: install-test
+	$(BIN)/lint-imports --no-logo
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py check
 

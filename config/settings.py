@@ -12,8 +12,15 @@ from urllib.parse import parse_qs, unquote, urlparse
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A development checkout keeps its settings in .env beside manage.py (`make run` writes DEBUG=1 there), so that
+# `python manage.py ...` works as the README writes it. What the process's environment says wins; production sets
+# its variables in the service's environment (deploy/systemd), and PORTAL_ENV_FILE="" reads no file at all.
+_ENV_FILE = os.environ.get("PORTAL_ENV_FILE", str(BASE_DIR / ".env"))
+if _ENV_FILE:
+    load_dotenv(_ENV_FILE, override=False)
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var")).resolve()
 
 
@@ -69,8 +76,17 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "tasks",
+    # The portal's apps, from the bottom up (docs/architecture.md; .importlinter holds the arrows to this order).
+    "core",
+    "units",
+    "accounts",
     "resolutions",
+    "tasks",
+    "intake",
+    "notifications",
+    "oversight",
+    # The load generator and the benchmarks (generate_load, bench, bench_mail): development and measuring only.
+    *(["devtools"] if DEBUG or env_bool("PORTAL_DEVTOOLS", False) else []),
     # Last, as django-axes asks: it wraps the other apps' login signals.
     "axes",
 ]
@@ -78,19 +94,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "tasks.security.SecurityEventMiddleware",
+    "accounts.security.SecurityEventMiddleware",
     # Serves collected static files in production; with DEBUG on, Django's own server does (and the test server).
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The idle timeout: pushes the session's expiry forward at most once a minute (config/sessions.py).
-    "config.sessions.IdleTimeoutMiddleware",
+    # The idle timeout: pushes the session's expiry forward at most once a minute (accounts/sessions.py).
+    "accounts.sessions.IdleTimeoutMiddleware",
     # LocaleMiddleware, but the language is Vietnamese unless the person picked English (config/language.py).
     "config.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "tasks.security.TwoFactorMiddleware",
+    "accounts.security.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -113,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tasks.context_processors.portal",
+                "accounts.context_processors.portal",
             ],
         },
     },
@@ -149,7 +165,7 @@ PASSWORD_HASHERS = [
 ]
 # django-axes checks for a lockout first; Django's ModelBackend then checks the password.
 AUTHENTICATION_BACKENDS = [
-    "tasks.security.LoginThrottleBackend",
+    "accounts.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -188,7 +204,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The non-file part of a request (report text and the other fields; file contents do not count).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 # A report takes at most PORTAL_MAX_ATTACHMENTS files, each at most PORTAL_MAX_ATTACHMENT_BYTES. The report
-# forms read the request through an upload handler (tasks.views_actions.AttachmentLimitHandler) that drops a
+# forms read the request through an upload handler (tasks.views.actions.AttachmentLimitHandler) that drops a
 # larger file, or one past the count, while it streams in, so it never reaches the disk. The whole request body
 # should also be bounded by the reverse proxy (nginx: client_max_body_size 210m = 10 × 20 MB and the text).
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
@@ -225,7 +241,7 @@ else:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # --- Cache ------------------------------------------------------------------------------------------------
-# The dashboard's board, built at most once a minute per scope and selection (tasks/dashboard.py). With REDIS_URL,
+# The dashboard's board, built at most once a minute per scope and selection (oversight/dashboard). With REDIS_URL,
 # shared by every worker process; without it, each process keeps its own in memory. A cache that does not answer
 # within a second is skipped (the board is built), never waited on.
 if REDIS_URL:
@@ -336,7 +352,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Pages hand the CSRF token to htmx through the template (hx-headers), so no script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
 # Idle timeout: SESSION_IDLE_MINUTES without a request logs out. A request pushes the expiry forward when the
-# session was last saved a minute or more ago (config.sessions.IdleTimeoutMiddleware), not on every request
+# session was last saved a minute or more ago (accounts.sessions.IdleTimeoutMiddleware), not on every request
 # (SESSION_SAVE_EVERY_REQUEST cost a write on every page): the timeout holds within a minute.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES") or 30) * 60
 # Shared office computers: closing the browser ends the session too.
@@ -354,8 +370,8 @@ AXES_LOCKOUT_PARAMETERS = [
     for group in env_list("LOGIN_LOCKOUT_BY", ["username+ip_address"])
 ]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "tasks.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "tasks.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 
 # --- Security: two-factor login (django-otp, TOTP) --------------------------------------------------------
@@ -395,7 +411,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-# Security events (logins, lockouts, denied access, permission changes: tasks.security) are always kept, whatever
+# Security events (logins, lockouts, denied access, permission changes: accounts.security) are always kept, whatever
 # LOG_LEVEL says; SECURITY_LOG_FILE also writes them to a file of their own (logrotate may move it).
 LOGGING["loggers"]["portal.security"] = {"level": "INFO"}
 if os.environ.get("SECURITY_LOG_FILE"):

@@ -62,7 +62,7 @@ class Resolution(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("resolutions:detail", args=[self.pk])
+        return reverse("tasks:document", args=[self.pk])
 
 
 class Directive(models.Model):

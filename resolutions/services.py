@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from tasks.services import ServiceError
+from core.errors import ServiceError
 
 from .models import Directive, Resolution
 

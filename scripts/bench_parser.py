@@ -18,8 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from resolutions.parsing import Directory, parse_file, parse_text  # noqa: E402
+from units.directory_data import GROUPS, OTHER_BODIES, UNITS  # noqa: E402
 
-SEED = REPO / "resolutions" / "demo" / "hau_giang_2022_04_closing_speech.txt"
+SEED = REPO / "intake" / "demo" / "hau_giang_2022_04_closing_speech.txt"
 PAGE = 3000
 
 
@@ -92,7 +93,7 @@ def main():
     args = ap.parse_args()
     text = document(args.pages)
     pages = len(text) / PAGE
-    cold, directory = best_of(1, Directory.default)
+    cold, directory = best_of(1, lambda: Directory.from_data(UNITS, GROUPS, OTHER_BODIES))
     t_text, result = best_of(args.runs, lambda: parse_text(text, directory=directory))
     t_txt, _ = best_of(args.runs, lambda: parse_file(text.encode("utf-8"), "bench.txt", directory=directory))
     data = docx_bytes(text)

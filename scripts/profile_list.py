@@ -6,7 +6,7 @@
 
 The leader the bench uses (a second-level unit with ~25 sub-units), django.test.Client with force_login, the
 whole middleware stack, secure=True as behind the TLS proxy. Prints wall p50/p95 and the CPU time per request
-(time.process_time: the less noisy figure on a shared machine), the floor (tasks.bench.floor_view) measured the
+(time.process_time: the less noisy figure on a shared machine), the floor (devtools.bench.floor_view) measured the
 same way, and with --profile the cProfile top functions over as many more requests (CPU time; --wall for
 wall). Reads only; the data set must be there already (manage.py generate_load).
 """

@@ -21,15 +21,11 @@ Every filter is a GET parameter, so a filtered list is a link that can be bookma
 """
 from __future__ import annotations
 
-import datetime
 import functools
-from functools import reduce
 from html import escape  # django.utils.html.escape without its lazy-string wrapper
-from operator import or_
 
 from django import forms
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -37,17 +33,15 @@ from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
 
-from .models import DUE_SOON_DAYS, LIST_ORDER_NULLS_LAST, Assignment, Standing, Task, local_today
-from .search import search_words
-from .selectors import scope_for, visible_resolutions, visible_units
+from accounts.identity import scope_for
+from core.text import search_words
+
+from .access import visible_resolutions, visible_units
+from .models import LIST_ORDER_NULLS_LAST, Assignment, Task
+from .standing import ATTENTION_ORDER, Standing, standing_condition
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
-# The order in which standings need attention: what is late first, what is finished last.
-STANDING_ORDER = [
-    Standing.OVERDUE, Standing.DUE_SOON, Standing.ON_TRACK, Standing.ONGOING,
-    Standing.DONE_LATE, Standing.DONE_ON_TIME, Standing.CANCELLED,
-]
 
 SORTS = {
     "deadline": (_("Hạn xử lý (gần nhất trước)"), ["deadline_is_null", "deadline", "id"]),
@@ -68,13 +62,13 @@ ONGOING_CHOICES = [("", _("Tất cả")), ("yes", _("Thường xuyên")), ("no",
 
 
 # The unit drop-down lists the person's units in the page when they are few (a unit leader's own, ~25); the office's
-# (every unit, 1,000 in the load test) come from the search endpoint instead (tasks/views_choices.py), as the
+# (every unit, 1,000 in the load test) come from the search endpoint instead (tasks/views/choices.py), as the
 # documents always do.
 UNIT_CHOICES_INLINE = 100
 
 
 class ChosenOnly(BaseChoiceIterator):
-    """A ModelChoiceField's choices as the page shows them when the rest is searched for (tasks/views_choices.py):
+    """A ModelChoiceField's choices as the page shows them when the rest is searched for (tasks/views/choices.py):
     the empty choice and the chosen row, if it was valid. Never a query: the row is the one the field validated.
     A BaseChoiceIterator, so that a widget rendering it does not list the field's whole queryset."""
 
@@ -136,7 +130,7 @@ class TaskFilterForm(forms.Form):
                                                           "autocomplete": "off"}),
     )
     ongoing = forms.ChoiceField(label=_("Loại nhiệm vụ"), required=False, choices=ONGOING_CHOICES)
-    # Set by the dashboard's links (tasks/dashboard.py), so that its figures and the list count the same tasks.
+    # Set by the dashboard's links (oversight/dashboard), so that its figures and the list count the same tasks.
     period_from = forms.DateField(label=_("Kỳ từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
                                   widget=forms.HiddenInput)
     period_to = forms.DateField(label=_("Kỳ đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
@@ -154,7 +148,7 @@ class TaskFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         # The visible documents are only read to check a chosen one (the drop-down is searched through
-        # tasks/views_choices.py): without a choice, the page does not even build that query.
+        # tasks/views/choices.py): without a choice, the page does not even build that query.
         self.fields["document"].queryset = (
             visible_resolutions(user).order_by("-issued_on", "-id") if self._submitted("document")
             else Resolution.objects.none()
@@ -229,7 +223,7 @@ def _fixed_options(name: str, language: str, chosen: str | None) -> str:
 def filter_tasks(queryset: QuerySet[Task], cleaned_data: dict, *, user=None) -> QuerySet[Task]:
     """Apply the filters and the sort of a TaskFilterForm's cleaned_data to a queryset of visible tasks.
 
-    The queryset must come from tasks.selectors.visible_tasks (already limited to what the person may see: the
+    The queryset must come from tasks.access.visible_tasks (already limited to what the person may see: the
     filters only narrow it). None of the filters reads the `standing` annotation (standing_condition works on the
     columns), and the standing sort adds it when missing: visible_tasks(user, with_standing=False) gives the same
     rows for a caller that shows the standing without reading the annotation (the list computes it per row).
@@ -284,47 +278,6 @@ def filter_tasks(queryset: QuerySet[Task], cleaned_data: dict, *, user=None) -> 
     return sort_tasks(tasks, data.get("sort") or DEFAULT_SORT)
 
 
-def standing_condition(standings, today: datetime.date | None = None) -> Q:
-    """`standing IN (...)` written on the columns (the same rule as TaskQuerySet.with_standing), so that the
-    database can use the indexes on status and deadline: filtering on the CASE expression itself makes it compute
-    the standing of every task first (hundreds of milliseconds at 100,000 tasks; docs/benchmarks.md)."""
-    today = today or local_today()
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    chosen = set(standings)
-    # Open work: the chosen deadline ranges, neighbours merged (overdue + due soon + on track = any deadline).
-    ranges = [(Standing.OVERDUE, None, today - datetime.timedelta(days=1)), (Standing.DUE_SOON, today, soon),
-              (Standing.ON_TRACK, soon + datetime.timedelta(days=1), None)]
-    merged: list[list] = []
-    for value, start, end in ranges:
-        if value not in chosen:
-            continue
-        if merged and merged[-1][2] is not None and start == merged[-1][2] + datetime.timedelta(days=1):
-            merged[-1][2] = end
-        else:
-            merged.append([value, start, end])
-    open_parts = []
-    for _value, start, end in merged:
-        bounds = {"deadline__isnull": False}
-        if start is not None:
-            bounds["deadline__gte"] = start
-        if end is not None:
-            bounds["deadline__lte"] = end
-        open_parts.append(Q(**bounds))
-    if Standing.ONGOING in chosen:
-        open_parts.append(Q(deadline__isnull=True))
-    conditions = []
-    if open_parts:
-        conditions.append(Q(status__in=Task.OPEN_STATUSES) & reduce(or_, open_parts))
-    done = Q(status=Task.Status.DONE)
-    if Standing.DONE_ON_TIME in chosen:
-        conditions.append(done & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline"))))
-    if Standing.DONE_LATE in chosen:
-        conditions.append(done & Q(deadline__isnull=False, completed_at__date__gt=F("deadline")))
-    if Standing.CANCELLED in chosen:
-        conditions.append(Q(status=Task.Status.CANCELLED))
-    return reduce(or_, conditions) if conditions else Q(pk__in=[])
-
-
 def in_period(start, end) -> Q:
     """A reporting period (the dashboard's): the deadline falls in it, or ongoing work was assigned in it."""
     dated, ongoing = Q(deadline__isnull=False), Q(deadline__isnull=True)
@@ -347,21 +300,7 @@ def sort_tasks(tasks: QuerySet[Task], sort: str) -> QuerySet[Task]:
         # Only when sorting by it: each When repeats the whole standing CASE, which made the list's query 6,500
         # characters long (compiled in Python, then parsed again by the driver, on every request).
         tasks = tasks.annotate(standing_rank=Case(
-            *[When(standing=value, then=Value(rank)) for rank, value in enumerate(STANDING_ORDER)],
-            default=Value(len(STANDING_ORDER)), output_field=IntegerField(),
+            *[When(standing=value, then=Value(rank)) for rank, value in enumerate(ATTENTION_ORDER)],
+            default=Value(len(ATTENTION_ORDER)), output_field=IntegerField(),
         ))
     return tasks.order_by(*ordering)
-
-
-def with_list_columns(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """What a row of the list shows, in the same query: lead unit (id and name) and how many units coordinate."""
-    # order_by(): Assignment's default ordering would join the task and the unit again inside each subquery.
-    lead = Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD).order_by()
-    coordinating = (
-        Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.COORDINATING)
-        .order_by().values("task").annotate(n=Count("id")).values("n")
-    )
-    return tasks.with_lead_unit().annotate(
-        lead_unit_name=Subquery(lead.values("unit__name")[:1]),
-        coordinating_count=Coalesce(Subquery(coordinating, output_field=IntegerField()), 0),
-    )

@@ -20,7 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
 
-from .models import Assignment, Standing, Task
+from .models import Assignment, Task
+from .standing import Standing
 
 # What a row needs from the task itself (the rest of the row is its units and the standing annotation).
 LIST_COLUMNS = ("id", "title", "parent", "deadline", "original_deadline", "report_cycle", "status", "completed_at")

@@ -1,230 +1,67 @@
-"""Units, people, tasks and everything that happens to a task.
+"""Tasks and everything that happens to them: the assignments of units, progress reports, extension requests
+and completion reviews.
 
-Every state change goes through tasks.services; every read that depends on who asks goes through
-tasks.selectors. The models hold data and the rules the database can enforce.
+Every state change goes through tasks.services; every read that depends on who asks starts from tasks.access. The
+models hold data and the rules the database can enforce.
 """
 import datetime
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
-from django.db.models import Case, F, Q, Value, When
+from django.db import models
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from units.models import Unit
 
-def local_today() -> datetime.date:
-    """Today in Asia/Ho_Chi_Minh (settings.TIME_ZONE), whatever the server's clock zone."""
-    return timezone.localdate()
-
-
-# --- Units and people ---------------------------------------------------------------------------------------
-
-
-class UnitQuerySet(models.QuerySet):
-    def subtree_ids(self, unit_ids) -> set[int]:
-        """The given units and all units below them: one recursive query whatever the depth of the tree (every
-        signed-in page of a unit leader asks this; one query per level cost a query per level per page)."""
-        found = set(unit_ids)
-        if not found:
-            return found
-        if not self.query.where:  # the whole directory: walk it in the database
-            connection = connections[self.db]
-            table = connection.ops.quote_name(self.model._meta.db_table)
-            placeholders = ", ".join(["%s"] * len(found))
-            # Only the quoted table name and "%s" placeholders are formatted into the SQL; the ids are parameters.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id IN ({placeholders}) "  # nosec B608
-                    f"UNION SELECT unit.id FROM {table} unit JOIN subtree ON unit.parent_id = subtree.id) "
-                    "SELECT id FROM subtree",
-                    sorted(found),
-                )
-                return found | {row[0] for row in cursor.fetchall()}
-        frontier = set(unit_ids)
-        while frontier:
-            frontier = set(self.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
-            found |= frontier
-        return found
-
-
-class UnitKind(models.TextChoices):
-    PARTY_BOARD = "party_board", _("Ban đảng, cơ quan tham mưu")
-    PARTY_COMMITTEE = "party_committee", _("Cấp ủy trực thuộc")
-    PARTY_DELEGATION = "party_delegation", _("Ban cán sự đảng, đảng đoàn")
-    FRONT = "front", _("Mặt trận, đoàn thể")
-    GOVERNMENT = "government", _("Ủy ban nhân dân")
-    DEPARTMENT = "department", _("Sở, ban, ngành")
-    ARMED_FORCES = "armed_forces", _("Lực lượng vũ trang")
-    OTHER = "other", _("Khác")
-
-
-class Unit(models.Model):
-    """A party committee, board, department or organisation that receives tasks."""
-
-    Kind = UnitKind
-
-    name = models.CharField(_("tên đơn vị"), max_length=255, unique=True)
-    short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
-    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
-    kind = models.CharField(_("loại đơn vị"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children",
-    )
-    email = models.EmailField(_("hộp thư đơn vị"), blank=True)
-    aliases = models.JSONField(
-        _("tên gọi khác"), default=list, blank=True,
-        help_text=_("Các cách văn bản thường viết tên đơn vị, ví dụ: \"UBKT Tỉnh ủy\", \"Sở KH&ĐT\"."),
-    )
-    active = models.BooleanField(_("đang hoạt động"), default=True)
-    order = models.PositiveIntegerField(_("thứ tự hiển thị"), default=0)
-    history = HistoricalRecords()
-
-    objects = UnitQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
-        ordering = ["order", "name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="unit_kind_is_known"),
-            models.CheckConstraint(condition=~Q(parent=F("id")), name="unit_is_not_its_own_parent"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("tasks:list") + f"?unit={self.pk}"
-
-    def descendant_ids(self) -> set[int]:
-        return Unit.objects.subtree_ids([self.pk]) - {self.pk}
-
-
-class UnitGroup(models.Model):
-    """A named set of units that broad phrases resolve to ("cấp ủy, chính quyền, các cơ quan, đơn vị")."""
-
-    key = models.SlugField(_("mã nhóm"), max_length=32, unique=True)
-    name = models.CharField(_("tên nhóm"), max_length=255)
-    units = models.ManyToManyField(Unit, verbose_name=_("đơn vị"), related_name="groups", blank=True)
-    phrases = models.JSONField(_("cụm từ trong văn bản"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("nhóm đơn vị")
-        verbose_name_plural = _("nhóm đơn vị")
-        ordering = ["key"]
-
-    def __str__(self):
-        return self.name
-
-
-class MembershipRole(models.TextChoices):
-    LEADER = "leader", _("Lãnh đạo đơn vị")
-    OFFICER = "officer", _("Chuyên viên")
-
-
-class Membership(models.Model):
-    """A person's place in a unit: a leader may delegate and propose, an officer reports."""
-
-    Role = MembershipRole
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships"
-    )
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.OFFICER)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("thành viên đơn vị")
-        verbose_name_plural = _("thành viên đơn vị")
-        ordering = ["unit", "role", "user"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "unit"], name="one_membership_per_user_and_unit"),
-            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="membership_role_is_known"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.unit} ({self.get_role_display()})"
-
-
-# --- Tasks --------------------------------------------------------------------------------------------------
-
-
-class Standing(models.TextChoices):
-    """Where a task stands against its deadline. Computed in SQL by TaskQuerySet.with_standing, never stored."""
-
-    ON_TRACK = "on_track", _("Đang thực hiện trong hạn")
-    DUE_SOON = "due_soon", _("Sắp đến hạn")
-    OVERDUE = "overdue", _("Quá hạn")
-    DONE_ON_TIME = "done_on_time", _("Hoàn thành đúng hạn")
-    DONE_LATE = "done_late", _("Hoàn thành quá hạn")
-    ONGOING = "ongoing", _("Thường xuyên")
-    CANCELLED = "cancelled", _("Đã hủy")
-
-
-DUE_SOON_DAYS = 7
+from .choices import (
+    OPEN_STATUSES,
+    AssignmentRole,
+    ExtensionRequestStatus,
+    ProgressReportKind,
+    ReviewOutcome,
+    TaskReportCycle,
+    TaskStatus,
+)
+from .standing import Standing, standing_case, standing_of
 
 
 class TaskQuerySet(models.QuerySet):
     def with_standing(self, today: datetime.date | None = None):
-        """Annotate `standing` (a Standing value) in SQL so lists, filters, counts and charts agree.
-
-        "today" is the local date in Asia/Ho_Chi_Minh; the deadline is the current one (after extensions).
-        """
-        today = today or local_today()
-        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-        return self.annotate(
-            standing=Case(
-                When(status=Task.Status.CANCELLED, then=Value(Standing.CANCELLED)),
-                When(status=Task.Status.DONE, deadline__isnull=True, then=Value(Standing.DONE_ON_TIME)),
-                When(
-                    status=Task.Status.DONE, completed_at__date__lte=F("deadline"),
-                    then=Value(Standing.DONE_ON_TIME),
-                ),
-                When(status=Task.Status.DONE, then=Value(Standing.DONE_LATE)),
-                When(deadline__isnull=True, then=Value(Standing.ONGOING)),
-                When(deadline__lt=today, then=Value(Standing.OVERDUE)),
-                When(deadline__lte=soon, then=Value(Standing.DUE_SOON)),
-                default=Value(Standing.ON_TRACK),
-                output_field=models.CharField(max_length=16, choices=Standing.choices),
-            )
-        )
+        """Annotate `standing` (a tasks.standing.Standing value) in SQL."""
+        return self.annotate(standing=standing_case(today))
 
     def open(self):
-        return self.filter(status__in=Task.OPEN_STATUSES)
+        return self.filter(status__in=OPEN_STATUSES)
 
     def with_lead_unit(self):
-        """Annotate `lead_unit_id` (one subquery, so a list never asks per row)."""
+        """Annotate `lead_unit_id` and `lead_unit_name`: the unit accountable for each task (its one lead,
+        chủ trì), read in the same query as the tasks, never per row. Every page, export, email and admin list that
+        names the lead unit starts here."""
         # order_by(): without it the subquery inherits Assignment's ordering (task → deadline, unit → name) and
         # joins two tables per row; a task has one lead (a unique index), so plain index lookups are enough.
-        lead = Assignment.objects.filter(task=models.OuterRef("pk"), role=Assignment.Role.LEAD).order_by()
-        return self.annotate(lead_unit_id=models.Subquery(lead.values("unit_id")[:1]))
+        lead = Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD).order_by()
+        return self.annotate(lead_unit_id=Subquery(lead.values("unit_id")[:1]),
+                             lead_unit_name=Subquery(lead.values("unit__name")[:1]))
+
+    def with_list_columns(self):
+        """What a row of a task list shows beside the task: its lead unit and how many units coordinate."""
+        coordinating = (
+            Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.COORDINATING)
+            .order_by().values("task").annotate(n=Count("id")).values("n")
+        )
+        return self.with_lead_unit().annotate(
+            coordinating_count=Coalesce(Subquery(coordinating, output_field=models.IntegerField()), 0))
 
 
-# The expression tasks.filters.sort_tasks orders by (deadline_is_null): the indexes above repeat it exactly, so
+# The expression tasks.filters orders the lists by (deadline_is_null): the indexes below repeat it exactly, so
 # PostgreSQL can match ORDER BY to them.
 LIST_ORDER_NULLS_LAST = Case(When(deadline__isnull=True, then=Value(1)), default=Value(0),
                              output_field=models.IntegerField())
-
-
-class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Đang thực hiện")
-    PROPOSED = "proposed", _("Đề nghị hoàn thành")
-    RETURNED = "returned", _("Bị trả lại")
-    DONE = "done", _("Hoàn thành")
-    CANCELLED = "cancelled", _("Đã hủy")
-
-class TaskReportCycle(models.TextChoices):
-    MONTHLY = "monthly", _("Hằng tháng")
-    QUARTERLY = "quarterly", _("Hằng quý")
-    HALF_YEARLY = "half_yearly", _("6 tháng")
-    YEARLY = "yearly", _("Hằng năm")
 
 
 class Task(models.Model):
@@ -234,7 +71,7 @@ class Task(models.Model):
 
     ReportCycle = TaskReportCycle
 
-    OPEN_STATUSES = (Status.OPEN, Status.PROPOSED, Status.RETURNED)
+    OPEN_STATUSES = OPEN_STATUSES
 
     directive = models.ForeignKey(
         "resolutions.Directive", verbose_name=_("nội dung chỉ đạo"), null=True, blank=True,
@@ -265,7 +102,7 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(_("ngày giao"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lần cuối"), auto_now=True)
-    # Lower case, diacritics removed (tasks.search.search_key) over title, description and the lead unit's name,
+    # Lower case, diacritics removed (core.text.search_key) over title, description and the lead unit's name,
     # so "tuyen giao" finds "Tuyên giáo" on SQLite and PostgreSQL alike. Derived data: kept up to date by
     # tasks.services (refresh_search_text), never edited, not kept in history.
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, default="", editable=False)
@@ -326,33 +163,14 @@ class Task(models.Model):
         return self.original_deadline is not None and self.original_deadline != self.deadline
 
     def compute_standing(self, today: datetime.date | None = None) -> str:
-        """The same rule as TaskQuerySet.with_standing, for one object already in memory."""
+        """The standing (tasks.standing), from the `standing` annotation when the row has it."""
         standing = getattr(self, "standing", None)
         if standing and today is None:
             return standing
-        today = today or local_today()
-        if self.status == self.Status.CANCELLED:
-            return Standing.CANCELLED
-        if self.status == self.Status.DONE:
-            done_on = timezone.localtime(self.completed_at).date()
-            if self.deadline is None or done_on <= self.deadline:
-                return Standing.DONE_ON_TIME
-            return Standing.DONE_LATE
-        if self.deadline is None:
-            return Standing.ONGOING
-        if self.deadline < today:
-            return Standing.OVERDUE
-        if self.deadline <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-            return Standing.DUE_SOON
-        return Standing.ON_TRACK
+        return standing_of(status=self.status, deadline=self.deadline, completed_at=self.completed_at, today=today)
 
     def get_standing_display(self) -> str:
         return Standing(self.compute_standing()).label
-
-
-class AssignmentRole(models.TextChoices):
-    LEAD = "lead", _("Chủ trì")
-    COORDINATING = "coordinating", _("Phối hợp")
 
 
 class Assignment(models.Model):
@@ -385,11 +203,6 @@ class Assignment(models.Model):
 
 
 # --- What happens to a task ----------------------------------------------------------------------------------
-
-
-class ProgressReportKind(models.TextChoices):
-    REPORT = "report", _("Báo cáo tiến độ")
-    CONTRIBUTION = "contribution", _("Ý kiến phối hợp")
 
 
 class ProgressReport(models.Model):
@@ -459,12 +272,6 @@ class Attachment(models.Model):
         return reverse("tasks:attachment", args=[self.pk])
 
 
-class ExtensionRequestStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ xem xét")
-    APPROVED = "approved", _("Đã đồng ý")
-    REFUSED = "refused", _("Không đồng ý")
-
-
 class ExtensionRequest(models.Model):
     """A request to move a deadline (xin gia hạn). The first deadline stays on the task."""
 
@@ -515,12 +322,6 @@ class ExtensionRequest(models.Model):
         return f"{self.task.get_absolute_url()}#extension-{self.pk}"
 
 
-class ReviewOutcome(models.TextChoices):
-    PENDING = "pending", _("Chờ đánh giá")
-    APPROVED = "approved", _("Xác nhận hoàn thành")
-    RETURNED = "returned", _("Trả lại")
-
-
 class Review(models.Model):
     """A completion proposal (đề nghị hoàn thành) and the decision on it (đánh giá)."""
 
@@ -564,310 +365,3 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return f"{self.task.get_absolute_url()}#review-{self.pk}"
-
-
-class NotificationKind(models.TextChoices):
-    ASSIGNED = "assigned", _("Được giao nhiệm vụ")
-    BEFORE_DEADLINE = "before_deadline", _("Sắp đến hạn")
-    DEADLINE_TODAY = "deadline_today", _("Đến hạn hôm nay")
-    OVERDUE = "overdue", _("Quá hạn")
-    ESCALATION = "escalation", _("Quá hạn kéo dài")
-    REPORT_DUE = "report_due", _("Sắp đến kỳ báo cáo")
-    REPORT_MISSING = "report_missing", _("Chưa báo cáo theo kỳ")
-    COMPLETION_PROPOSED = "completion_proposed", _("Đề nghị hoàn thành")
-    COMPLETION_APPROVED = "completion_approved", _("Xác nhận hoàn thành")
-    COMPLETION_RETURNED = "completion_returned", _("Trả lại nhiệm vụ")
-    EXTENSION_REQUESTED = "extension_requested", _("Đề nghị gia hạn")
-    EXTENSION_APPROVED = "extension_approved", _("Đồng ý gia hạn")
-    EXTENSION_REFUSED = "extension_refused", _("Không đồng ý gia hạn")
-    LEAD_CHANGED = "lead_changed", _("Thay đổi đơn vị chủ trì")
-    CANCELLED = "cancelled", _("Hủy nhiệm vụ")
-    DELEGATED = "delegated", _("Giao lại cho đơn vị cấp dưới")
-
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENT = "sent", _("Đã gửi")
-    FAILED = "failed", _("Gửi lỗi")
-    SKIPPED = "skipped", _("Không gửi")
-
-
-class Notification(models.Model):
-    """The reminder ledger: one row per (task, recipient, kind, due date), written before anything is sent.
-
-    The unique constraint, not the scheduler, is what guarantees that nothing is sent twice.
-    """
-
-    Kind = NotificationKind
-
-    Status = NotificationStatus
-
-    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
-        related_name="notifications", null=True, blank=True,
-    )
-    # A unit's own mailbox (Unit.email) is a recipient of its own: the row has either a person or a unit.
-    recipient_unit = models.ForeignKey(
-        Unit, verbose_name=_("hộp thư đơn vị nhận"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="mailbox_notifications",
-    )
-    # The email that carries (or carried) this notice; set when the day's digest is planned.
-    email = models.ForeignKey(
-        "OutgoingEmail", verbose_name=_("thư"), on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="items",
-    )
-    kind = models.CharField(_("loại thông báo"), max_length=32, choices=Kind.choices)
-    due_on = models.DateField(_("ngày gửi"))
-    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    detail = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
-    read_at = models.DateTimeField(_("thời điểm đọc"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("thông báo")
-        verbose_name_plural = _("thông báo")
-        ordering = ["-due_on", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["task", "recipient", "kind", "due_on"], name="one_notification_per_task_recipient_kind_day"
-            ),
-            # The same rule for a unit's mailbox (rows for people leave recipient_unit NULL, which never collides).
-            models.UniqueConstraint(
-                fields=["task", "recipient_unit", "kind", "due_on"],
-                name="one_notification_per_task_unit_mailbox_kind_day",
-            ),
-            models.CheckConstraint(
-                condition=Q(recipient__isnull=False, recipient_unit__isnull=True)
-                | Q(recipient__isnull=True, recipient_unit__isnull=False),
-                name="notification_has_one_recipient",
-            ),
-            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_is_known"),
-            models.CheckConstraint(
-                condition=Q(status__in=NotificationStatus.values), name="notification_status_is_known"
-            ),
-        ]
-        indexes = [
-            # The sender's claim: pending rows due up to today.
-            models.Index(fields=["status", "due_on"], name="notification_pending_idx"),
-            # The bell: a user's unread notifications, newest first.
-            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} – {self.task} – {self.recipient or self.recipient_unit}"
-
-    def get_absolute_url(self):
-        return self.task.get_absolute_url()
-
-
-# --- Calendar feeds ------------------------------------------------------------------------------------------
-
-
-class CalendarToken(models.Model):
-    """The secret behind a person's calendar feed URL (/calendar/<token>.ics).
-
-    `token` holds only the random part; the URL carries it with an HMAC signature made from SECRET_KEY
-    (tasks.calendar_feed). So the page can show the address again at any time, while a copy of the database alone
-    (a backup, the admin, an SQL console) does not give anyone a working feed. Regenerating replaces the random
-    part: the old address then finds no row and answers 404.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
-        related_name="calendar_token",
-    )
-    token = models.CharField(_("mã bí mật"), max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("lịch cá nhân")
-        verbose_name_plural = _("lịch cá nhân")
-
-    def __str__(self):
-        return str(self.user)
-
-    def get_absolute_url(self):
-        return reverse("calendar")
-
-
-# --- Reminders: the office's policy, the outbox, personal preferences ----------------------------------------
-
-
-def parse_day_offsets(value: str) -> tuple[int, ...]:
-    """"7, 3, 1, 0" -> (7, 3, 1, 0): whole days before a deadline, each between 0 and 90, each once."""
-    days = []
-    for part in value.replace(";", ",").split(","):
-        if part.strip():
-            day = int(part.strip())
-            if not 0 <= day <= 90:
-                raise ValueError(day)
-            if day not in days:
-                days.append(day)
-    return tuple(sorted(days, reverse=True))
-
-
-def validate_day_offsets(value: str):
-    try:
-        parse_day_offsets(value)
-    except ValueError:
-        raise ValidationError(
-            _("Nhập các số ngày từ 0 đến 90, cách nhau bởi dấu phẩy, ví dụ: 7, 3, 1, 0."), code="day_offsets"
-        )
-
-
-class ReminderPolicy(models.Model):
-    """The reminder policy the office edits in the admin: a single row. tasks.reminders reads it as plain values."""
-
-    lead_days_before = models.CharField(
-        _("nhắc đơn vị chủ trì trước hạn (ngày)"), max_length=64, default="7, 3, 1, 0",
-        validators=[validate_day_offsets],
-        help_text=_("Số ngày trước hạn xử lý, cách nhau bởi dấu phẩy; 0 là đúng ngày đến hạn."),
-    )
-    coordinating_days_before = models.CharField(
-        _("nhắc đơn vị phối hợp trước hạn (ngày)"), max_length=64, default="7", blank=True,
-        validators=[validate_day_offsets],
-    )
-    overdue_repeat_days = models.PositiveSmallIntegerField(
-        _("nhắc lại việc quá hạn sau mỗi (ngày)"), default=7, validators=[MinValueValidator(1)],
-        help_text=_("Lần nhắc quá hạn đầu tiên là ngày sau hạn xử lý."),
-    )
-    escalation_after_days = models.PositiveSmallIntegerField(
-        _("đưa vào báo cáo tuần khi quá hạn hơn (ngày)"), default=14,
-    )
-    report_due_day = models.PositiveSmallIntegerField(
-        _("hạn nộp báo cáo định kỳ (ngày trong tháng cuối kỳ)"), default=15,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text=_("Ví dụ: 15 – báo cáo quý nộp trước ngày 15 của tháng cuối quý."),
-    )
-    report_reminder_days = models.PositiveSmallIntegerField(
-        _("nhắc báo cáo định kỳ trước hạn nộp (ngày)"), default=7, validators=[MaxValueValidator(60)],
-    )
-    send_time = models.TimeField(
-        _("giờ gửi thư hằng ngày"), default=datetime.time(7, 0),
-        help_text=_("Giờ Việt Nam, vào các ngày làm việc. Lịch chạy tự động được cập nhật theo giờ này."),
-    )
-    last_swept_on = models.DateField(_("ngày đã quét gần nhất"), null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(_("cập nhật lần cuối"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("chính sách nhắc hạn")
-        verbose_name_plural = _("chính sách nhắc hạn")
-        constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="reminder_policy_is_a_single_row"),
-            models.CheckConstraint(condition=Q(overdue_repeat_days__gte=1), name="overdue_repeat_at_least_one_day"),
-            models.CheckConstraint(
-                condition=Q(report_due_day__gte=1, report_due_day__lte=28), name="report_due_day_in_every_month"
-            ),
-        ]
-
-    def __str__(self):
-        return str(_("Chính sách nhắc hạn"))
-
-    def get_absolute_url(self):
-        return reverse("admin:tasks_reminderpolicy_change", args=[self.pk])
-
-    @classmethod
-    def load(cls) -> "ReminderPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
-
-
-class OutgoingEmailKind(models.TextChoices):
-    DIGEST = "digest", _("Thư tổng hợp hằng ngày")
-    WEEKLY = "weekly", _("Báo cáo tuần")
-
-
-class OutgoingEmailStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENDING = "sending", _("Đang gửi")
-    SENT = "sent", _("Đã gửi")
-    FAILED = "failed", _("Gửi lỗi")
-    SKIPPED = "skipped", _("Không gửi")
-
-
-class OutgoingEmail(models.Model):
-    """One email to one person (or one unit's mailbox) for one day and kind: the office's outbox.
-
-    Planned before it is sent, claimed by one worker at a time (status "sending", claimed_at), marked sent only
-    after the SMTP server accepted it. The Message-ID is derived from (recipient, day, kind), so a message sent
-    twice can be recognised as the same message.
-    """
-
-    Kind = OutgoingEmailKind
-    Status = OutgoingEmailStatus
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="outgoing_emails",
-    )
-    recipient_unit = models.ForeignKey(
-        Unit, verbose_name=_("hộp thư đơn vị nhận"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
-    )
-    to_address = models.EmailField(_("địa chỉ nhận"), blank=True)
-    day = models.DateField(_("ngày"))
-    kind = models.CharField(_("loại thư"), max_length=16, choices=Kind.choices, default=Kind.DIGEST)
-    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    subject = models.CharField(_("tiêu đề"), max_length=255, blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
-    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
-    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
-    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(_("thời điểm đưa vào hàng đợi"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("thời điểm bắt đầu gửi"), null=True, blank=True)
-    next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("thư đi")
-        verbose_name_plural = _("thư đi")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "day", "kind"], name="one_email_per_person_day_kind"),
-            models.UniqueConstraint(
-                fields=["recipient_unit", "day", "kind"], name="one_email_per_unit_mailbox_day_kind"
-            ),
-            models.CheckConstraint(
-                condition=Q(recipient__isnull=False, recipient_unit__isnull=True)
-                | Q(recipient__isnull=True, recipient_unit__isnull=False),
-                name="outgoing_email_has_one_recipient",
-            ),
-            models.CheckConstraint(condition=Q(kind__in=OutgoingEmailKind.values), name="outgoing_email_kind_is_known"),
-            models.CheckConstraint(
-                condition=Q(status__in=OutgoingEmailStatus.values), name="outgoing_email_status_is_known"
-            ),
-        ]
-        indexes = [
-            # The sender's sweep: pending rows and claims gone stale.
-            models.Index(fields=["status", "claimed_at"], name="outgoing_email_sweep_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} – {self.recipient or self.recipient_unit} – {self.day:%d/%m/%Y}"
-
-    def get_absolute_url(self):
-        return reverse("tasks:outbox_detail", args=[self.pk])
-
-
-class NotificationPreference(models.Model):
-    """What a person chose to receive by email. Overdue notices are sent whatever the choice."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
-        related_name="notification_preference",
-    )
-    email_digest = models.BooleanField(
-        _("nhận thư tổng hợp hằng ngày"), default=True,
-        help_text=_("Thư báo nhiệm vụ quá hạn vẫn được gửi dù tắt mục này."),
-    )
-
-    class Meta:
-        verbose_name = _("tùy chọn thông báo")
-        verbose_name_plural = _("tùy chọn thông báo")
-
-    def __str__(self):
-        return str(self.user)
-
-    def get_absolute_url(self):
-        return reverse("tasks:notifications")

@@ -1,9 +1,15 @@
-"""Who may do what to a task they can see. (Who may see it at all is tasks.selectors.visible_tasks.)"""
+"""Who may do what to a task they can see. (Who may see it at all is tasks.access.)"""
 from __future__ import annotations
 
-from .models import Assignment, Membership, Task, Unit
-from .roles import is_office, is_standing_committee  # noqa: F401  (re-exported: one import for callers)
-from .selectors import loaded_assignments, pending_extension, roles_on_task, scope_for
+from django.contrib.auth import get_user_model
+
+from accounts import roles
+from accounts.identity import scope_for
+from accounts.roles import is_office
+from units.models import Membership, Unit
+
+from .models import Assignment, Task
+from .selectors.tasks import loaded_assignments, pending_extension, roles_on_task
 
 
 def can_create_task(user) -> bool:
@@ -57,6 +63,16 @@ def _decides_for(user, task: Task) -> bool:
     return is_office(user)
 
 
+def deciders(task: Task):
+    """The people who decide on the task's completion and extensions (the rule of _decides_for, as accounts): the
+    office, or for a delegated sub-task the leaders of the parent's lead unit."""
+    if task.parent_id:
+        lead = Assignment.objects.filter(task_id=task.parent_id, role=Assignment.Role.LEAD).values("unit_id")
+        leaders = Membership.objects.filter(unit_id__in=lead, role=Membership.Role.LEADER)
+        return get_user_model().objects.filter(is_active=True, pk__in=leaders.values("user_id"))
+    return roles.people_in(roles.OFFICE_GROUP)
+
+
 def is_decider(user, task: Task) -> bool:
     """Whether this person decides on the task's completion and extensions, whatever its status now."""
     return _decides_for(user, task)
@@ -104,3 +120,17 @@ def can_report(user, task: Task) -> bool:
 
 def can_contribute(user, task: Task) -> bool:
     return task.is_open and contributing_unit(user, task) is not None
+
+
+def permissions(user, task: Task) -> dict[str, bool]:
+    """What this person may do on this task, for the action forms (tasks/partials/actions.html)."""
+    return {
+        "can_report": can_report(user, task),
+        "can_contribute": can_contribute(user, task),
+        "can_propose_completion": can_propose_completion(user, task),
+        "can_request_extension": can_request_extension(user, task),
+        "can_delegate": can_delegate(user, task),
+        "can_decide_completion": can_decide_completion(user, task),
+        "can_decide_extension": can_decide_extension(user, task),
+        "is_office": is_office(user),
+    }

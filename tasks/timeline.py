@@ -1,7 +1,7 @@
 """One task's timeline: reports, contributions, extension requests and decisions, completion proposals and
 reviews, and the history of the task and its assignments, merged newest first.
 
-The caller has already checked that the person may see the task (selectors.get_visible_task): everything here is
+The caller has already checked that the person may see the task (tasks.access.get_visible_task): everything here is
 about that one task. A fixed number of queries whatever the length of the history.
 """
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import formats
 from django.utils.translation import gettext as _
+
+from accounts.names import person
 
 from .models import Assignment, ExtensionRequest, ProgressReport, Review, Task
 
@@ -45,13 +47,6 @@ class Entry:
     @property
     def sort_key(self):
         return (self.when, -KIND_RANK.get(self.kind, 5))
-
-
-def person(user) -> str:
-    """A person's name in Vietnamese order (family name first: "Lê Thị Tuyên"), or the username."""
-    if user is None:
-        return _("Hệ thống")
-    return " ".join(part for part in (user.last_name, user.first_name) if part) or user.get_username()
 
 
 def _date(value) -> str:

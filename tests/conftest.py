@@ -4,6 +4,9 @@ import os
 # Tests run with DEBUG on (demo accounts are allowed) unless a test says otherwise; everything else comes from
 # the environment as in production: DATABASE_URL and REDIS_URL set means PostgreSQL and Redis.
 os.environ.setdefault("DEBUG", "1")
+# A developer's .env (make run writes one) is not read by the tests or the processes they start: each test says what
+# its environment is (tests/test_settings.py checks the file is read when it is named).
+os.environ["PORTAL_ENV_FILE"] = ""
 
 import pytest  # noqa: E402
 

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from resolutions.models import Directive, Resolution
-from tasks import roles
-from tasks.models import Assignment, Membership, ProgressReport, Task, Unit, UnitGroup
+from accounts import roles
+from tasks.models import Assignment, ProgressReport, Task
+from units.models import Membership, Unit, UnitGroup
 
 
 class UserFactory(factory.django.DjangoModelFactory):

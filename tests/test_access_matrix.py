@@ -18,16 +18,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from resolutions.models import Directive
-from tasks import roles
-from tasks.models import (
-    Attachment,
-    ExtensionRequest,
-    Membership,
-    Notification,
-    ProgressReport,
-    Review,
-    Task,
-)
+from accounts import roles
+from notifications.models import Notification
+from tasks.models import Attachment, ExtensionRequest, ProgressReport, Review, Task
+from units.models import Membership
 from tests.factories import (
     DirectiveFactory,
     ProgressReportFactory,
@@ -52,7 +46,7 @@ PAGES = {
     # name: (url, {person: expected})
     "home": ("tasks:home", {}),
     "task list": ("tasks:list", {}),
-    "documents": ("resolutions:list", {}),
+    "documents": ("tasks:documents", {}),
     "admin": ("admin:index", {"leader_a": ADMIN_LOGIN, "officer_a": ADMIN_LOGIN, "leader_b": ADMIN_LOGIN,
                               "officer_b": ADMIN_LOGIN, "anonymous": ADMIN_LOGIN, "inactive": ADMIN_LOGIN}),
     "new task": ("tasks:create", {"standing": "403", "leader_a": "403", "officer_a": "403", "leader_b": "403",
@@ -65,7 +59,7 @@ PAGES = {
 # Rule "admin": the office and the standing committee only; the others are sent to the admin login.
 OBJECT_PAGES = {
     "task": ("tasks:detail", "task", "object"),
-    "document": ("resolutions:detail", "resolution", "object"),
+    "document": ("tasks:document", "resolution", "object"),
     "attachment": ("tasks:attachment", "attachment", "object"),
     "admin task": ("admin:tasks_task_change", "task", "admin"),
     "admin document": ("admin:resolutions_resolution_change", "resolution", "admin"),
@@ -307,7 +301,7 @@ def test_no_list_names_anything_of_another_unit(client, world, person, url):
 def test_own_pages_name_nothing_of_another_unit(client, world, person):
     a = world["A"]
     client = _client(client, world, person)
-    for url in (reverse("tasks:detail", args=[a.task.pk]), reverse("resolutions:detail", args=[a.resolution.pk])):
+    for url in (reverse("tasks:detail", args=[a.task.pk]), reverse("tasks:document", args=[a.resolution.pk])):
         page = client.get(url).content.decode()
         for word in _foreign_words(world, person):
             assert word not in page, f"{word!r} leaks into {url}"

@@ -15,20 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from resolutions.models import Directive, Resolution
-from tasks import roles
-from tasks.resources import MembershipResource
-from tasks.models import (
-    Assignment,
-    Attachment,
-    ExtensionRequest,
-    Membership,
-    Notification,
-    ProgressReport,
-    Review,
-    Task,
-    Unit,
-    UnitGroup,
-)
+from accounts import roles
+from units.resources import MembershipResource
+from notifications.models import Notification
+from tasks.models import Assignment, Attachment, ExtensionRequest, ProgressReport, Review, Task
+from units.models import Membership, Unit, UnitGroup
 from tests.factories import (
     DirectiveFactory,
     ProgressReportFactory,
@@ -258,7 +249,7 @@ def test_the_standing_committee_reads_every_list_and_record_without_save_or_dele
 def test_the_standing_committee_sees_no_add_or_import_button(standing, world):
     html = standing.get(changelist(Unit)).content.decode()
     assert add(Unit) not in html
-    assert reverse("admin:tasks_unit_import") not in html
+    assert reverse("admin:units_unit_import") not in html
 
 
 @pytest.mark.parametrize("model", [Task, Unit, Membership, Resolution, ExtensionRequest])
@@ -284,8 +275,8 @@ def test_the_standing_committee_cannot_restore_an_old_version(standing, world):
 
 
 def test_the_standing_committee_cannot_import(standing, world):
-    assert standing.get(reverse("admin:tasks_unit_import")).status_code == 403
-    assert standing.post(reverse("admin:tasks_membership_process_import")).status_code == 403
+    assert standing.get(reverse("admin:units_unit_import")).status_code == 403
+    assert standing.post(reverse("admin:units_membership_process_import")).status_code == 403
 
 
 # --- everyone else: not in --------------------------------------------------------------------------------
@@ -397,13 +388,13 @@ def _xlsx(rows):
 def _import(client, model, rows):
     """Upload the sheet, then confirm, as the office does. Returns the first response and the final one."""
     name = model._meta.model_name
-    checked = client.post(reverse(f"admin:tasks_{name}_import"),
+    checked = client.post(reverse(f"admin:units_{name}_import"),
                           {"resource": "0", "format": "0", "import_file": _xlsx(rows)})
     assert checked.status_code == 200
     confirm = checked.context.get("confirm_form")
     if confirm is None:
         return checked, None
-    done = client.post(reverse(f"admin:tasks_{name}_process_import"), confirm.initial)
+    done = client.post(reverse(f"admin:units_{name}_process_import"), confirm.initial)
     return checked, done
 
 
@@ -490,7 +481,7 @@ def test_a_sheet_without_the_code_column_is_refused_with_a_clear_message(office,
 
 def test_the_office_exports_the_members_as_a_sheet_that_imports_back(office, world):
     columns = {f"membershipresource_{name}": "on" for name in MembershipResource().get_export_order()}
-    response = office.post(reverse("admin:tasks_membership_export"), {"resource": "0", "format": "0", **columns})
+    response = office.post(reverse("admin:units_membership_export"), {"resource": "0", "format": "0", **columns})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]

@@ -19,13 +19,14 @@ PORTAL_ENV = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL
 
 def read_settings(tmp_path, names, **env):
     """The named settings as a fresh process sees them with `env` (and nothing else of ours) set; DEBUG is on
-    (as `make run` sets it) unless `env` says otherwise.
+    (as `make run` sets it) unless `env` says otherwise (None: not set at all).
 
     Returns (exit code, {name: value}, stderr)."""
     environment = {key: value for key, value in os.environ.items() if key not in PORTAL_ENV}
     environment.update({"DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_VAR_DIR": str(tmp_path / "var"),
                         "DEBUG": "1"})
     environment.update(env)
+    environment = {key: value for key, value in environment.items() if value is not None}  # None: unset
     code = (
         "import json; from django.conf import settings; "
         f"print(json.dumps({{name: getattr(settings, name, None) for name in {list(names)!r}}}, default=str))"
@@ -162,3 +163,17 @@ def test_a_misspelled_debug_value_stops_the_start_instead_of_guessing(tmp_path):
     code, _values, stderr = read_settings(tmp_path, ["DEBUG"], DEBUG="yes please")
     assert code != 0
     assert "DEBUG" in stderr
+
+
+def test_a_development_checkout_reads_its_env_file_and_the_environment_wins_over_it(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nALLOWED_HOSTS=dev.tinhuy.example\nSITE_URL=http://dev.tinhuy.example\n")
+    code, values, stderr = read_settings(tmp_path, ["DEBUG", "ALLOWED_HOSTS", "SITE_URL"], DEBUG=None,
+                                         PORTAL_ENV_FILE=str(env_file), SITE_URL="http://127.0.0.1:8000")
+    assert code == 0, stderr
+    assert values == {"DEBUG": True, "ALLOWED_HOSTS": ["dev.tinhuy.example"], "SITE_URL": "http://127.0.0.1:8000"}
+
+
+def test_without_an_env_file_and_without_debug_the_settings_still_refuse_to_guess_a_key(tmp_path):
+    code, _values, stderr = read_settings(tmp_path, ["SECRET_KEY"], DEBUG=None, PORTAL_ENV_FILE=str(tmp_path / "none"))
+    assert code != 0 and "SECRET_KEY" in stderr

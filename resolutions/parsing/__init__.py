@@ -1,4 +1,5 @@
-"""Turning a document's text into directives: pure Python, no Django.
+"""Turning a document's text into directives: pure Python, no Django, nothing of the project (the unit directory
+is handed in as plain data: Directory.from_data).
 
     from resolutions.parsing import parse_text, parse_file, ParseError, ParseResult
     result = parse_text(text, directory=None, reference_year=None)

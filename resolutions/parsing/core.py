@@ -551,7 +551,7 @@ def _guess_year(text: str) -> int | None:
 
 
 def parse_blocks(blocks: list, directory: Directory | None = None, reference_year: int | None = None) -> ParseResult:
-    directory = directory or Directory.default()
+    directory = directory or Directory.builtin()
     blocks = [b for b in blocks if isinstance(b, Table) and b.rows or isinstance(b, Para) and clean(b.text)]
     as_read = "\n\n".join(clean(b.text) if isinstance(b, Para) else
                            "\n".join("\t".join(" ".join(c.split()) for c in row) for row in b.rows) for b in blocks)

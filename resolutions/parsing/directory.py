@@ -1,7 +1,8 @@
 """The unit directory as the parser sees it: names, aliases and broad phrases compiled into one matcher.
 
-Built from plain data (`Directory.from_data`) so the parser needs no database; `Directory.default()` reads the
-directory shipped in tasks/unit_directory.py.
+Built from plain data (`Directory.from_data`) by the caller, so the parser needs no database and imports nothing of
+the project: the importer hands it the office's directory (intake.importing). Without one, `Directory.builtin()`
+knows the broad phrases of every party document and no unit.
 """
 from __future__ import annotations
 
@@ -165,8 +166,8 @@ class Directory:
         return cls(units, groups, other_bodies)
 
     @classmethod
-    def default(cls) -> "Directory":
-        return _default_directory()
+    def builtin(cls) -> "Directory":
+        return _builtin_directory()
 
     def unit_groups(self, name: str) -> list[str]:
         for unit in self.units:
@@ -233,13 +234,6 @@ _WORD_START = re.compile(r"(?<!\w)(?:\w|&)")
 
 
 @lru_cache(maxsize=1)
-def _default_directory() -> Directory:
-    try:
-        from tasks.unit_directory import GROUPS, UNITS
-    except ImportError:  # the parser still works on its own: broad phrases resolve, no unit does
-        return Directory([], [{"key": k, "name": k} for k in BUILTIN_GROUP_PHRASES])
-    try:
-        from tasks.unit_directory import OTHER_BODIES
-    except ImportError:
-        OTHER_BODIES = []
-    return Directory(UNITS, GROUPS, OTHER_BODIES)
+def _builtin_directory() -> Directory:
+    """Broad phrases resolve to their groups; no unit is known."""
+    return Directory([], [{"key": k, "name": k} for k in BUILTIN_GROUP_PHRASES])

@@ -3,9 +3,13 @@
 import datetime
 import django.core.validators
 import django.db.models.deletion
-import tasks.models
 from django.conf import settings
 from django.db import migrations, models
+
+
+def validate_day_offsets(value):
+    """The validator this field had when the migration was written (now notifications.models.validate_day_offsets,
+    which the reminder policy's current state names); a migration's own copy, so history imports nothing newer."""
 
 
 class Migration(migrations.Migration):
@@ -20,8 +24,8 @@ class Migration(migrations.Migration):
             name='ReminderPolicy',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lead_days_before', models.CharField(default='7, 3, 1, 0', help_text='Số ngày trước hạn xử lý, cách nhau bởi dấu phẩy; 0 là đúng ngày đến hạn.', max_length=64, validators=[tasks.models.validate_day_offsets], verbose_name='nhắc đơn vị chủ trì trước hạn (ngày)')),
-                ('coordinating_days_before', models.CharField(blank=True, default='7', max_length=64, validators=[tasks.models.validate_day_offsets], verbose_name='nhắc đơn vị phối hợp trước hạn (ngày)')),
+                ('lead_days_before', models.CharField(default='7, 3, 1, 0', help_text='Số ngày trước hạn xử lý, cách nhau bởi dấu phẩy; 0 là đúng ngày đến hạn.', max_length=64, validators=[validate_day_offsets], verbose_name='nhắc đơn vị chủ trì trước hạn (ngày)')),
+                ('coordinating_days_before', models.CharField(blank=True, default='7', max_length=64, validators=[validate_day_offsets], verbose_name='nhắc đơn vị phối hợp trước hạn (ngày)')),
                 ('overdue_repeat_days', models.PositiveSmallIntegerField(default=7, help_text='Lần nhắc quá hạn đầu tiên là ngày sau hạn xử lý.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='nhắc lại việc quá hạn sau mỗi (ngày)')),
                 ('escalation_after_days', models.PositiveSmallIntegerField(default=14, verbose_name='đưa vào báo cáo tuần khi quá hạn hơn (ngày)')),
                 ('report_due_day', models.PositiveSmallIntegerField(default=15, help_text='Ví dụ: 15 – báo cáo quý nộp trước ngày 15 của tháng cuối quý.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='hạn nộp báo cáo định kỳ (ngày trong tháng cuối kỳ)')),

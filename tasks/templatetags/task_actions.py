@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tasks.selectors import pending_extension
+from tasks.selectors.tasks import pending_extension
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from resolutions.models import Resolution
-from tasks.directory import sync_unit_directory
+from units.directory import sync_unit_directory
 from tasks.models import Assignment, Task
 from tests.browser.conftest import PHONE, SCREENSHOTS
 from tests.factories import office_user

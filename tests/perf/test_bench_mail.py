@@ -6,7 +6,11 @@ import re
 import pytest
 from django.core.management import call_command
 
-from tasks.models import Notification, OutgoingEmail, Task, Unit
+from notifications.models import Notification, OutgoingEmail
+
+from tasks.models import Task
+
+from units.models import Unit
 
 pytestmark = pytest.mark.worker
 

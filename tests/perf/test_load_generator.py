@@ -5,10 +5,12 @@ import pytest
 from django.core.management import call_command
 
 from resolutions.models import Resolution
-from tasks import loadgen
-from tasks.models import Assignment, ExtensionRequest, ProgressReport, Review, Standing, Task, Unit
-from tasks.search import search_key
-from tasks.selectors import standing_counts
+from devtools import loadgen
+from tasks.models import Assignment, ExtensionRequest, ProgressReport, Review, Task
+from tasks.standing import Standing
+from units.models import Unit
+from core.text import search_key
+from tasks.selectors.tasks import standing_counts
 from tests.factories import TaskFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
-from tasks import bench, loadgen
-from tasks.models import Assignment, Membership, Task
+from devtools import bench, loadgen
+from tasks.models import Assignment, Task
+from units.models import Membership
 
 SMALL, LARGE = 30, 300
 MAX_QUERIES = 12

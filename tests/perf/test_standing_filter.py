@@ -4,9 +4,10 @@ import itertools
 
 import pytest
 
-from tasks import loadgen
-from tasks.filters import standing_condition
-from tasks.models import Standing, Task
+from devtools import loadgen
+from tasks.standing import standing_condition
+from tasks.models import Task
+from tasks.standing import Standing
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from tasks.bench_mail import database_url  # the current database as a DATABASE_URL for a worker
+from devtools.bench_mail import database_url  # the current database as a DATABASE_URL for a worker
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -334,7 +334,9 @@ def people_with_tasks(*, units: int, members: int, tasks: int, deadline: datetim
     given in January. Returns {user_id: set of task ids that person should hear about}."""
     from django.contrib.auth import get_user_model
 
-    from tasks.models import Assignment, Membership, Task, Unit
+    from tasks.models import Assignment, Task
+
+    from units.models import Membership, Unit
 
     User = get_user_model()
     made_units = Unit.objects.bulk_create(

@@ -12,7 +12,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tasks.models import OutgoingEmail, Task, Unit
+from notifications.models import OutgoingEmail
+
+from tasks.models import Task
+
+from units.models import Unit
 from tests.factories import office_user
 from tests.reliability import harness
 

@@ -13,8 +13,8 @@ import zlib
 
 import pytest
 
-from tasks.celery_tasks import daily_sweep, send_digest, send_pending_notifications
-from tasks.models import Notification, OutgoingEmail
+from notifications.celery_tasks import daily_sweep, send_digest, send_pending_notifications
+from notifications.models import Notification, OutgoingEmail
 from tests.factories import office_user
 
 from tests.reliability import harness

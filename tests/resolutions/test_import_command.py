@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from resolutions.demo import GOLDEN_PATH, SPEECH_PATH
+from intake.demo import GOLDEN_PATH, SPEECH_PATH
 from resolutions.models import Directive, Resolution
-from tasks.directory import sync_unit_directory
-from tasks.models import Assignment, Task, Unit
+from units.directory import sync_unit_directory
+from tasks.models import Assignment, Task
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 

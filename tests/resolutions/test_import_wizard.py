@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from resolutions.models import Directive, Resolution
-from resolutions.views_import import DRAFTS_KEY
-from tasks.directory import sync_unit_directory
-from tasks.models import Assignment, Membership, Task, Unit, UnitGroup
-from tasks.services import units_of_groups
+from intake.views import DRAFTS_KEY
+from units.directory import sync_unit_directory
+from tasks.models import Assignment, Task
+from units.models import Membership, Unit, UnitGroup
+from units.selectors import units_of_groups
 from tests.factories import ResolutionFactory, UnitFactory, leader, member, office_user, standing_user
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def the_draft(client):
 
 
 def review_url(draft):
-    return reverse("resolutions:import_review", args=[draft["id"]])
+    return reverse("intake:import_review", args=[draft["id"]])
 
 
 def page_data(draft, **changes):
@@ -198,7 +199,7 @@ def test_upload_review_edit_and_confirm_records_the_document_directives_and_task
     }
     response = post_op(office, "next", **changes)
     draft = the_draft(office)
-    assert response.status_code == 302 and response["Location"] == reverse("resolutions:import_confirm",
+    assert response.status_code == 302 and response["Location"] == reverse("intake:import_confirm",
                                                                           args=[draft["id"]])
     assert counts() == (0, 0, 0, 0)
 
@@ -267,7 +268,7 @@ def test_a_missing_lead_keeps_the_office_on_the_review_with_the_item_named(offic
     assert counts() == (0, 0, 0, 0)
     # and the confirmation page sends back to the review rather than recording anything
     draft = the_draft(office)
-    response = office.post(reverse("resolutions:import_confirm", args=[draft["id"]]))
+    response = office.post(reverse("intake:import_confirm", args=[draft["id"]]))
     assert response.status_code == 302 and response["Location"] == review_url(draft)
     assert counts() == (0, 0, 0, 0)
 
@@ -336,7 +337,7 @@ def test_with_htmx_going_on_to_confirm_loads_the_confirmation_page_whole(office,
     needing = {f"item-{item['id']}-leads": [f"unit:{directory['UBND_TINH'].pk}"]
                for item in draft["items"] if not item["leads"]}
     response = office.post(review_url(draft), page_data(draft, op="next", **needing), HTTP_HX_REQUEST="true")
-    assert response["HX-Redirect"] == reverse("resolutions:import_confirm", args=[draft["id"]])
+    assert response["HX-Redirect"] == reverse("intake:import_confirm", args=[draft["id"]])
 
 
 def test_a_page_older_than_the_draft_does_not_blank_the_items_it_did_not_show(office):
@@ -448,7 +449,7 @@ def test_nothing_chosen_or_both_chosen_is_explained(office):
 
 
 def test_the_skipped_paragraphs_are_listed_with_their_reasons_folded_away(office):
-    from resolutions.demo import speech_text
+    from intake.demo import speech_text
 
     upload(office, text=speech_text())
     page = office.get(review_url(the_draft(office))).content.decode()

@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 
-from resolutions import importing
-from resolutions.demo import speech_text
+from intake import importing
+from intake.demo import speech_text
 from resolutions.models import Directive, Resolution
 from resolutions.services import source_fingerprint
-from tasks.directory import sync_unit_directory
-from tasks.models import Assignment, Task, Unit, UnitGroup
-from tasks.services import ServiceError
+from units.directory import sync_unit_directory
+from tasks.models import Assignment, Task
+from units.models import Unit, UnitGroup
+from core.errors import ServiceError
 from tests.factories import UnitFactory, UnitGroupFactory, office_user
 
 pytestmark = pytest.mark.django_db

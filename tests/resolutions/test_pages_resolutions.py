@@ -44,7 +44,7 @@ def done(task):
 def test_the_document_shows_its_header_and_directives_in_order_with_anchors(client, speech):
     resolution, first, second = speech
     client.force_login(office_user())
-    page = client.get(reverse("resolutions:detail", args=[resolution.pk])).content.decode()
+    page = client.get(reverse("tasks:document", args=[resolution.pk])).content.decode()
     assert "Phát biểu bế mạc" in page and "15/04/2022" in page and "Bí thư Tỉnh ủy" in page
     assert page.index(f'id="directive-{first.pk}"') < page.index(f'id="directive-{second.pk}"')
     assert "I.3" in page and "(1)" in page
@@ -58,7 +58,7 @@ def test_each_directive_rolls_up_its_units(client, speech):
     TaskFactory(directive=second, lead=units[2], deadline=TODAY - datetime.timedelta(days=1))
     TaskFactory(directive=second, lead=units[3])
     client.force_login(office_user())
-    page = client.get(reverse("resolutions:detail", args=[resolution.pk])).content.decode()
+    page = client.get(reverse("tasks:document", args=[resolution.pk])).content.decode()
     assert "2/4 đơn vị hoàn thành" in page and "1 quá hạn" in page
     assert f'href="/tasks/?document={resolution.pk}&amp;directive={second.pk}"' in page
 
@@ -70,7 +70,7 @@ def test_a_unit_sees_only_its_own_directives_and_tasks_in_the_roll_up(client, sp
     done(TaskFactory(directive=second, lead=theirs))
     TaskFactory(directive=first, lead=theirs)
     client.force_login(member(mine))
-    page = client.get(reverse("resolutions:detail", args=[resolution.pk])).content.decode()
+    page = client.get(reverse("tasks:document", args=[resolution.pk])).content.decode()
     assert "0/1 đơn vị hoàn thành" in page
     assert first.text not in page  # a directive that gave the unit nothing is not shown to it
     assert f'id="directive-{first.pk}"' not in page
@@ -80,8 +80,8 @@ def test_a_document_that_gave_the_unit_no_task_is_404(client, speech):
     resolution, first, _second = speech
     TaskFactory(directive=first, lead=UnitFactory())
     client.force_login(leader(UnitFactory()))
-    assert client.get(reverse("resolutions:detail", args=[resolution.pk])).status_code == 404
-    assert resolution.title not in client.get(reverse("resolutions:list")).content.decode()
+    assert client.get(reverse("tasks:document", args=[resolution.pk])).status_code == 404
+    assert resolution.title not in client.get(reverse("tasks:documents")).content.decode()
 
 
 def test_the_list_searches_without_diacritics_and_paginates(client, speech):
@@ -89,12 +89,12 @@ def test_the_list_searches_without_diacritics_and_paginates(client, speech):
     for n in range(25):
         ResolutionFactory(title=f"Kết luận về kinh tế số {n}", number=f"{n}-KL/TU")
     client.force_login(office_user())
-    response = client.get(reverse("resolutions:list"), {"q": "phat bieu be mac"})
+    response = client.get(reverse("tasks:documents"), {"q": "phat bieu be mac"})
     assert [r.pk for r in response.context["resolutions"]] == [resolution.pk]
-    response = client.get(reverse("resolutions:list"))
+    response = client.get(reverse("tasks:documents"))
     assert len(response.context["resolutions"]) == 20
     assert "?page=2" in response.content.decode()
-    response = client.get(reverse("resolutions:list"), {"q": "ket luan", "page": 2})
+    response = client.get(reverse("tasks:documents"), {"q": "ket luan", "page": 2})
     assert len(response.context["resolutions"]) == 5
 
 
@@ -103,5 +103,5 @@ def test_the_list_shows_each_documents_progress(client, speech):
     done(TaskFactory(directive=first))
     TaskFactory(directive=second, deadline=TODAY - datetime.timedelta(days=2))
     client.force_login(office_user())
-    page = client.get(reverse("resolutions:list")).content.decode()
+    page = client.get(reverse("tasks:documents")).content.decode()
     assert "1/2 đơn vị hoàn thành" in page and "1 quá hạn" in page

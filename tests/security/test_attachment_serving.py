@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tasks import services
-from tasks.uploads import check_upload
+from core.uploads import check_upload
 from tests.factories import TaskFactory, UnitFactory, leader, member
 from tests.security.test_uploads import PDF, upload
 

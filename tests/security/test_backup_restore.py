@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from tasks import services
-from tasks.uploads import check_upload
+from core.uploads import check_upload
 from tests.factories import TaskFactory, UnitFactory, member
 from tests.security.test_uploads import PDF, upload
 

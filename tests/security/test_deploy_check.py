@@ -75,7 +75,7 @@ def test_production_settings_are_the_hardened_ones(tmp_path):
     # The idle timeout's expiry is pushed forward by this middleware (once a minute), right after the sessions'.
     middleware = values["MIDDLEWARE"]
     session = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
-    assert middleware[session + 1] == "config.sessions.IdleTimeoutMiddleware"
+    assert middleware[session + 1] == "accounts.sessions.IdleTimeoutMiddleware"
     assert values["X_FRAME_OPTIONS"] == "DENY" and values["SECURE_CONTENT_TYPE_NOSNIFF"] is True
     assert values["SECURE_REFERRER_POLICY"] == "same-origin"
     assert values["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -10,7 +10,7 @@ import time
 import pytest
 from django.test import Client
 
-from tasks import views_health
+from core import health as views_health
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.sessions import REFRESH_SECONDS, SEEN_KEY
+from accounts.sessions import REFRESH_SECONDS, SEEN_KEY
 from tests.factories import UserFactory
 from tests.security.conftest import PASSWORD
 

@@ -3,7 +3,7 @@ URLconf and script prefix, and follow both: under a sub-path or another URLconf 
 from django.test import override_settings
 from django.urls import include, path, reverse, set_script_prefix
 
-from tasks.security import TwoFactorMiddleware
+from accounts.security import TwoFactorMiddleware
 
 exempt = TwoFactorMiddleware._exempt
 

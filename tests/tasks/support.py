@@ -5,7 +5,9 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from tasks.models import Assignment, Attachment, ExtensionRequest, Notification, ProgressReport, Review, Task
+from notifications.models import Notification
+
+from tasks.models import Assignment, Attachment, ExtensionRequest, ProgressReport, Review, Task
 from tests.factories import TaskFactory, UnitFactory, leader, member, office_user, standing_user
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

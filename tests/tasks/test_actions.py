@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tasks import services
-from tasks.models import Assignment, Attachment, ExtensionRequest, ProgressReport, Standing, Task
+from tasks.models import Assignment, Attachment, ExtensionRequest, ProgressReport, Task
+from tasks.standing import Standing
 from tests.factories import office_user
 from tests.tasks.support import PDF, World, days, ddmmyyyy, multipart, snapshot
 

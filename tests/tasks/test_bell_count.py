@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tasks.models import Notification
-from tasks.views_notifications import inbox, unread_count
+from notifications.models import Notification
+from notifications.views import inbox, unread_count
 from tests.factories import TaskFactory, UnitFactory, UserFactory, leader, member, office_user
 
 pytestmark = pytest.mark.django_db

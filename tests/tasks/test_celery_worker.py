@@ -2,8 +2,8 @@
 on the embedded default."""
 import pytest
 
-from tasks.celery_tasks import ping
-from tasks.models import Unit
+from notifications.celery_tasks import ping
+from units.models import Unit
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.worker

@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks import dashboard
-from tasks.models import Standing, Task
+from oversight.dashboard import board as dashboard
+from tasks.models import Task
+from tasks.standing import Standing
 from tests.factories import (
     DirectiveFactory,
     ProgressReportFactory,
@@ -215,7 +216,7 @@ def portfolio():
 def test_the_figures_agree_with_the_database_for_the_office(client, portfolio):
     client.force_login(office_user())
     period = portfolio.period
-    response = client.get(reverse("dashboard"), custom_query(period))
+    response = client.get(reverse("oversight:dashboard"), custom_query(period))
     assert response.status_code == 200
     expected = truth(Task.objects.all(), period, portfolio.today)
     shown = figures(response)
@@ -235,7 +236,7 @@ def test_the_figures_agree_with_the_database_for_the_office(client, portfolio):
 
 def test_the_bars_by_lead_unit_agree_with_the_database(client, portfolio):
     client.force_login(standing_user())
-    response = client.get(reverse("dashboard"), custom_query(portfolio.period))
+    response = client.get(reverse("oversight:dashboard"), custom_query(portfolio.period))
     expected = truth(Task.objects.all(), portfolio.period, portfolio.today)
     by_unit = {}
     for standing, ids in expected.items():
@@ -254,7 +255,7 @@ def test_every_figure_and_bar_opens_the_task_list_with_the_same_count(client, po
     extra = {"document": portfolio.documents[0].pk} if narrow == "document" else {}
     if narrow == "group":
         extra = {"group": portfolio.group.pk}
-    response = client.get(reverse("dashboard"), custom_query(portfolio.period, **extra))
+    response = client.get(reverse("oversight:dashboard"), custom_query(portfolio.period, **extra))
     links = page_links(response.content.decode())
     assert len(links) > 30
     for href, shown in links:
@@ -268,7 +269,7 @@ def test_every_figure_and_bar_opens_the_task_list_with_the_same_count(client, po
 
 def test_the_default_period_is_this_year_and_its_links_agree(client, portfolio):
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("oversight:dashboard"))
     year = dashboard.whole_year(portfolio.today.year)
     assert response.context["selection"].period == year
     expected = truth(Task.objects.all(), year, portfolio.today)
@@ -280,7 +281,7 @@ def test_the_default_period_is_this_year_and_its_links_agree(client, portfolio):
 def test_a_unit_leader_sees_the_dashboard_of_the_unit_and_its_sub_units(client, portfolio):
     boss = leader(portfolio.parent)
     client.force_login(boss)
-    response = client.get(reverse("dashboard"), custom_query(portfolio.period))
+    response = client.get(reverse("oversight:dashboard"), custom_query(portfolio.period))
     assert response.status_code == 200
     mine = {portfolio.parent.pk, *(c.pk for c in portfolio.children)}
     visible = Task.objects.filter(assignments__unit_id__in=mine).distinct()
@@ -299,9 +300,9 @@ def test_a_unit_leader_sees_the_dashboard_of_the_unit_and_its_sub_units(client, 
 
 def test_a_unit_officer_gets_404_and_a_visitor_the_login_page(client, portfolio):
     client.force_login(member(portfolio.parent))
-    assert client.get(reverse("dashboard")).status_code == 404
+    assert client.get(reverse("oversight:dashboard")).status_code == 404
     client.logout()
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("oversight:dashboard"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
@@ -313,11 +314,11 @@ def test_the_dashboard_costs_the_same_handful_of_queries_whatever_the_data_size(
     # three aggregates (by unit, by week, the latest documents); none of it grows with the number of tasks. The
     # board cached, the next request asks only the page's own.
     with CaptureQueriesContext(connection) as built:
-        response = client.get(reverse("dashboard"))
+        response = client.get(reverse("oversight:dashboard"))
     assert response.status_code == 200
     assert figures(response)["total"] > 0
     with CaptureQueriesContext(connection) as cached:
-        again = client.get(reverse("dashboard"))
+        again = client.get(reverse("oversight:dashboard"))
     assert figures(again) == figures(response)
     assert len(built) <= 12, [q["sql"][:120] for q in built]
     assert len(cached) == len(built) - 3, [q["sql"][:120] for q in cached]
@@ -334,7 +335,7 @@ def test_the_period_selects_by_deadline_and_ongoing_tasks_by_creation(client):
     Task.objects.filter(pk=ongoing_new.pk).update(created_at=aware(q.end))
     Task.objects.filter(pk=ongoing_old.pk).update(created_at=aware(q.start - datetime.timedelta(days=1)))
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), {"period": q.key})
+    response = client.get(reverse("oversight:dashboard"), {"period": q.key})
     assert response.context["selection"].period.label.startswith("quý ")
     assert figures(response)["total"] == 2
     ids = {row["unit"].pk: row["counts"] for row in response.context["board"].units}[unit.pk]
@@ -365,7 +366,7 @@ def test_overdue_by_week_counts_what_was_late_at_the_end_of_each_week():
 
 def test_the_page_carries_chart_data_as_json_and_no_inline_script(client, portfolio):
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), custom_query(portfolio.period))
+    response = client.get(reverse("oversight:dashboard"), custom_query(portfolio.period))
     html = response.content.decode()
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
@@ -382,20 +383,20 @@ def test_the_page_carries_chart_data_as_json_and_no_inline_script(client, portfo
 
 def test_the_dashboard_links_to_the_report_for_the_same_period(client, portfolio):
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), {"period": f"{portfolio.today.year}-H2",
+    response = client.get(reverse("oversight:dashboard"), {"period": f"{portfolio.today.year}-H2",
                                                  "document": portfolio.documents[1].pk})
     assert response.context["report_url"] == (
-        reverse("implementation_report") + f"?period={portfolio.today.year}-H2&document={portfolio.documents[1].pk}"
+        reverse("oversight:report") + f"?period={portfolio.today.year}-H2&document={portfolio.documents[1].pk}"
     )
     assert response.context["report_url"] in response.content.decode().replace("&amp;", "&")
 
 
 def test_a_bad_period_falls_back_to_this_year_without_an_error(client):
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), {"period": "2026-Q9"})
+    response = client.get(reverse("oversight:dashboard"), {"period": "2026-Q9"})
     assert response.status_code == 200
     assert response.context["selection"].period == dashboard.whole_year(timezone.localdate().year)
-    response = client.get(reverse("dashboard"), {"period": "custom", "date_from": "2026-05-01"})
+    response = client.get(reverse("oversight:dashboard"), {"period": "custom", "date_from": "2026-05-01"})
     assert response.status_code == 200
     assert response.context["selection"].period.key != "custom"
 
@@ -439,7 +440,7 @@ def test_the_unit_table_shows_the_20_most_overdue_units_and_sums_the_rest(client
     today = timezone.localdate()
     units = make_units(26, today)
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), custom_query(window(today)))
+    response = client.get(reverse("oversight:dashboard"), custom_query(window(today)))
     board = response.context["board"]
     shown = [row["unit"].pk for row in board.units]
     assert len(shown) == dashboard.TOP == 20
@@ -468,7 +469,7 @@ def test_see_all_lists_every_unit_a_page_at_a_time_with_working_links(client, mo
     today = timezone.localdate()
     units = make_units(26, today)
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), custom_query(window(today)))
+    response = client.get(reverse("oversight:dashboard"), custom_query(window(today)))
     section = next(s for s in response.context["sections"] if s.key == "standingByUnit")
     assert parse_qs(urlsplit(section.more_url).query)["all"] == ["units"]
     assert f'href="{section.more_url.replace("&", "&amp;")}"' in response.content.decode()
@@ -494,9 +495,9 @@ def test_see_all_the_ranking_orders_every_unit_with_work_due_by_on_time_rate(cli
     make_units(26, today)
     client.force_login(office_user())
     query = custom_query(window(today))
-    board = client.get(reverse("dashboard"), query).context["board"]
+    board = client.get(reverse("oversight:dashboard"), query).context["board"]
     assert board.ranked_count == 26 - 3  # units 1-3 have nothing due (no overdue work, nothing done): no rate
-    section = next(s for s in client.get(reverse("dashboard"), query).context["sections"] if s.key == "onTimeByUnit")
+    section = next(s for s in client.get(reverse("oversight:dashboard"), query).context["sections"] if s.key == "onTimeByUnit")
     page = client.get(section.more_url)
     rows = page.context["section"].rows
     assert len(rows) == 23 and rows[0].header.startswith("1. ") and rows[-1].header.startswith("23. ")
@@ -514,7 +515,7 @@ def test_the_document_table_shows_the_latest_20_and_see_all_every_one_newest_fir
                     deadline=today + datetime.timedelta(days=10))
         documents.append(document)
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), custom_query(window(today)))
+    response = client.get(reverse("oversight:dashboard"), custom_query(window(today)))
     board = response.context["board"]
     assert [d["document"].pk for d in board.documents] == [d.pk for d in documents[:20]]
     assert board.more_documents
@@ -533,21 +534,21 @@ def test_the_document_table_shows_the_latest_20_and_see_all_every_one_newest_fir
 
 def test_a_leaders_see_all_page_shows_only_the_units_of_their_subtree(client, portfolio):
     client.force_login(leader(portfolio.parent))
-    response = client.get(reverse("dashboard"), custom_query(portfolio.period, all="units"))
+    response = client.get(reverse("oversight:dashboard"), custom_query(portfolio.period, all="units"))
     assert response.status_code == 200
     mine = {portfolio.parent.pk, *(c.pk for c in portfolio.children)}
     units = {unit.pk for unit in portfolio.units if unit.name in response.content.decode()}
     assert units and units <= mine
-    response = client.get(reverse("dashboard"), custom_query(portfolio.period, all="documents"))
+    response = client.get(reverse("oversight:dashboard"), custom_query(portfolio.period, all="documents"))
     for href, count in page_links(response.content.decode()):
         assert list_count(client, href) == count, href
 
 
 def test_an_unknown_see_all_or_page_shows_the_board_or_the_last_page(client, portfolio):
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), {"all": "everything"})
+    response = client.get(reverse("oversight:dashboard"), {"all": "everything"})
     assert response.status_code == 200 and "sections" in response.context
-    response = client.get(reverse("dashboard"), {"all": "documents", "page": "999"})
+    response = client.get(reverse("oversight:dashboard"), {"all": "documents", "page": "999"})
     assert response.status_code == 200
     assert response.context["page_obj"].number == response.context["page_obj"].paginator.num_pages
 
@@ -557,15 +558,15 @@ def test_an_unknown_see_all_or_page_shows_the_board_or_the_last_page(client, por
 
 def test_the_board_is_built_once_a_minute_and_says_when(client, portfolio):
     client.force_login(office_user())
-    first = client.get(reverse("dashboard"))
+    first = client.get(reverse("oversight:dashboard"))
     built_at = first.context["board"].built_at
     TaskFactory(lead=portfolio.parent, deadline=timezone.localdate())  # within the minute: not yet counted
-    second = client.get(reverse("dashboard"))
+    second = client.get(reverse("oversight:dashboard"))
     assert figures(second) == figures(first)
     assert second.context["board"].built_at == built_at
     assert f"Số liệu lúc {timezone.localtime(built_at):%H:%M}" in second.content.decode()
     cache.clear()  # a minute later, as far as the cache knows
-    assert figures(client.get(reverse("dashboard")))["total"] == figures(first)["total"] + 1
+    assert figures(client.get(reverse("oversight:dashboard")))["total"] == figures(first)["total"] + 1
 
 
 def test_a_cached_board_is_never_shown_to_a_leader_of_another_scope(client):
@@ -576,18 +577,18 @@ def test_a_cached_board_is_never_shown_to_a_leader_of_another_scope(client):
     TaskFactory(lead=south, deadline=today + datetime.timedelta(days=20))
     query = custom_query(window(today))
     client.force_login(leader(north))
-    seen_north = client.get(reverse("dashboard"), query)
+    seen_north = client.get(reverse("oversight:dashboard"), query)
     assert figures(seen_north)["overdue"] == 3
 
     client.force_login(leader(south))
-    seen_south = client.get(reverse("dashboard"), query)
+    seen_south = client.get(reverse("oversight:dashboard"), query)
     assert figures(seen_south) == {**dict.fromkeys(figures(seen_north), 0), "total": 1}
     assert "Ban phía Bắc" not in seen_south.content.decode()
     assert [row["unit"].pk for row in seen_south.context["board"].units] == [south.pk]
 
     # A second leader of the same unit shares its board (the same scope), built once.
     client.force_login(leader(north))
-    again = client.get(reverse("dashboard"), query)
+    again = client.get(reverse("oversight:dashboard"), query)
     assert again.context["board"].built_at == seen_north.context["board"].built_at
     assert figures(again) == figures(seen_north)
 
@@ -595,9 +596,9 @@ def test_a_cached_board_is_never_shown_to_a_leader_of_another_scope(client):
 def test_the_board_is_cached_per_language(client, portfolio):
     client.force_login(office_user())
     query = custom_query(portfolio.period)
-    assert "Nhiệm vụ trong kỳ" in client.get(reverse("dashboard"), query).content.decode()
+    assert "Nhiệm vụ trong kỳ" in client.get(reverse("oversight:dashboard"), query).content.decode()
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    english = client.get(reverse("dashboard"), query)
+    english = client.get(reverse("oversight:dashboard"), query)
     assert "Tasks in the period" in english.content.decode()
     assert "Nhiệm vụ trong kỳ" not in english.content.decode()
 
@@ -607,7 +608,7 @@ def test_a_cache_that_does_not_answer_only_costs_the_build(client, portfolio, se
                                    "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
                                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     client.force_login(office_user())
-    response = client.get(reverse("dashboard"), custom_query(portfolio.period))
+    response = client.get(reverse("oversight:dashboard"), custom_query(portfolio.period))
     assert response.status_code == 200
     expected = truth(Task.objects.all(), portfolio.period, portfolio.today)
     assert figures(response)["total"] == sum(len(ids) for ids in expected.values())
@@ -621,7 +622,7 @@ def test_names_in_the_tables_are_escaped(client):
     document = ResolutionFactory(title="<img src=x onerror=alert(1)>", issued_on=today)
     TaskFactory(lead=unit, directive=DirectiveFactory(resolution=document), deadline=today + datetime.timedelta(days=9))
     client.force_login(office_user())
-    html = client.get(reverse("dashboard"), custom_query(window(today))).content.decode()
+    html = client.get(reverse("oversight:dashboard"), custom_query(window(today))).content.decode()
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;b&gt;Ban &quot;Dân vận&quot;&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html

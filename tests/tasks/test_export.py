@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tasks import exports
-from tasks.models import Assignment, Standing, Task
+from oversight import exports
+from tasks.models import Assignment, Task
+from tasks.standing import Standing
 from tests.factories import TaskFactory, UnitFactory, leader, member, office_user
 from tests.tasks.test_dashboard import list_count, make_portfolio
 
@@ -37,7 +38,7 @@ def test_the_export_has_vietnamese_headers_a_frozen_header_a_filter_and_real_dat
     TaskFactory(title="Tham mưu ban hành Chỉ thị thay thế Chỉ thị số 05", lead=unit, coordinating=[partner],
                 deadline=deadline)
     client.force_login(office_user())
-    response = client.get(reverse("tasks:export"))
+    response = client.get(reverse("oversight:export"))
     assert response["Content-Disposition"].startswith('attachment; filename="nhiem-vu-')
     sheet = workbook(response).active
     assert [cell.value for cell in sheet[1]] == HEADERS
@@ -69,12 +70,12 @@ def test_the_export_holds_exactly_the_tasks_of_the_list_with_the_same_filters(cl
         "?ongoing=no&sort=-deadline",
         "?deadline_from=bad-date&standing=overdue",  # a bad field is ignored, as in the list
     ]:
-        sheet = workbook(client.get(reverse("tasks:export") + query)).active
+        sheet = workbook(client.get(reverse("oversight:export") + query)).active
         exported = rows(sheet)
         assert len(exported) == list_count(client, reverse("tasks:list") + (query or "?")), query
         assert [r[0] for r in exported] == list(range(1, len(exported) + 1))
     # Unfiltered, every task is there once, cancelled ones included, as in the list.
-    sheet = workbook(client.get(reverse("tasks:export"))).active
+    sheet = workbook(client.get(reverse("oversight:export"))).active
     assert len(rows(sheet)) == Task.objects.count() == 100
 
 
@@ -84,7 +85,7 @@ def test_a_unit_officer_exports_only_the_tasks_of_the_unit(client):
     TaskFactory(title="Việc phối hợp", lead=theirs, coordinating=[mine])
     TaskFactory(title="Việc của đơn vị khác", lead=theirs)
     client.force_login(member(mine))
-    titles = {row[1] for row in rows(workbook(client.get(reverse("tasks:export"))).active)}
+    titles = {row[1] for row in rows(workbook(client.get(reverse("oversight:export"))).active)}
     assert titles == {"Việc của đơn vị tôi", "Việc phối hợp"}
 
 
@@ -95,12 +96,12 @@ def test_a_unit_leader_exports_the_unit_and_its_sub_units(client):
     TaskFactory(title="Việc cấp dưới", lead=child)
     TaskFactory(title="Việc nơi khác", lead=UnitFactory())
     client.force_login(leader(parent))
-    titles = {row[1] for row in rows(workbook(client.get(reverse("tasks:export"))).active)}
+    titles = {row[1] for row in rows(workbook(client.get(reverse("oversight:export"))).active)}
     assert titles == {"Việc cấp trên", "Việc cấp dưới"}
 
 
 def test_a_visitor_is_sent_to_the_login_page(client):
-    response = client.get(reverse("tasks:export"))
+    response = client.get(reverse("oversight:export"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 

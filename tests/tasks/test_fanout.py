@@ -4,8 +4,10 @@ import datetime
 import pytest
 
 from tasks import services
-from tasks.directory import sync_unit_directory
-from tasks.models import Assignment, Notification, Task, Unit
+from units.directory import sync_unit_directory
+from notifications.models import Notification
+from tasks.models import Assignment, Task
+from units.models import Unit
 from tests.factories import DirectiveFactory, UnitFactory, UnitGroupFactory, member, office_user
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tasks import roles
-from tasks.models import Membership
-from tasks.selectors import scope_for
+from accounts import roles
+from units.models import Membership
+from accounts.identity import scope_for
 from tests.factories import MembershipFactory, UnitFactory, leader, office_user, standing_user
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from resolutions.demo import GOLDEN_PATH
+from intake.demo import GOLDEN_PATH
 from resolutions.models import Directive, Resolution
-from tasks import roles
-from tasks.models import Assignment, Membership, Task, Unit, UnitGroup
-from tasks.services import units_of_groups
+from accounts import roles
+from tasks.models import Assignment, Task
+from units.models import Membership, Unit, UnitGroup
+from units.selectors import units_of_groups
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -8,8 +8,9 @@ from django.core import mail as django_mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
-from tasks import mail, reminders
-from tasks.models import Notification, OutgoingEmail, Task
+from notifications import delivery, queue, sweep
+from notifications.models import Notification, OutgoingEmail
+from tasks.models import Task
 from tests.factories import TaskFactory, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def counting_backend(settings, monkeypatch):
     CountingBackend.opened = 0
     CountingBackend.refused = set()
     handed = []
-    monkeypatch.setattr(mail, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
+    monkeypatch.setattr(queue, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
     return handed
 
 
@@ -58,7 +59,7 @@ def digests(people: int) -> list[OutgoingEmail]:
     officers = [member(unit) for _ in range(people)]
     task = TaskFactory(lead=unit, deadline=DAY + datetime.timedelta(days=7))
     Task.objects.filter(pk=task.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 1, 5, 9)))
-    planned = reminders.sweep(DAY, hand_over=False).emails_planned
+    planned = sweep.sweep(DAY, hand_over=False).emails_planned
     assert len(planned) == len(officers)
     return list(OutgoingEmail.objects.filter(pk__in=planned).order_by("pk"))
 
@@ -66,7 +67,7 @@ def digests(people: int) -> list[OutgoingEmail]:
 def test_one_send_task_sends_every_waiting_digest_over_one_connection_and_their_own_tasks_then_send_nothing():
     emails = digests(5)
 
-    outcomes = mail.deliver_batch(emails[2].pk)
+    outcomes = delivery.deliver_batch(emails[2].pk)
 
     assert [o.email_id for o in outcomes] == [emails[2].pk] + [e.pk for e in emails if e != emails[2]]
     assert {o.status for o in outcomes} == {"sent"}
@@ -76,14 +77,14 @@ def test_one_send_task_sends_every_waiting_digest_over_one_connection_and_their_
     assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
     # The messages queued for the others arrive later and find them sent.
     for email in emails:
-        assert [o.status for o in mail.deliver_batch(email.pk)] == ["not_claimed"]
+        assert [o.status for o in delivery.deliver_batch(email.pk)] == ["not_claimed"]
     assert len(django_mail.outbox) == 5
 
 
 def test_a_batch_never_takes_more_than_its_size_and_leaves_the_rest_waiting():
     emails = digests(4)
 
-    outcomes = mail.deliver_batch(emails[0].pk, size=3)
+    outcomes = delivery.deliver_batch(emails[0].pk, size=3)
 
     assert len(outcomes) == 3 and len(django_mail.outbox) == 3
     assert OutgoingEmail.objects.get(pk=emails[3].pk).status == OutgoingEmail.Status.PENDING
@@ -93,7 +94,7 @@ def test_a_4xx_for_one_digest_defers_only_that_one_and_the_rest_of_the_batch_goe
     emails = digests(3)
     CountingBackend.refused = {emails[1].to_address}
 
-    outcomes = {o.email_id: o for o in mail.deliver_batch(emails[0].pk)}
+    outcomes = {o.email_id: o for o in delivery.deliver_batch(emails[0].pk)}
 
     assert outcomes[emails[1].pk].status == "deferred" and outcomes[emails[1].pk].retry_in > 0
     assert outcomes[emails[0].pk].status == outcomes[emails[2].pk].status == "sent"
@@ -102,16 +103,16 @@ def test_a_4xx_for_one_digest_defers_only_that_one_and_the_rest_of_the_batch_goe
     assert "451" in deferred.last_error
     assert CountingBackend.opened == 2  # after the refusal the next message opens a fresh connection
     # Not taken again before its backoff has passed, by its own task or by another batch.
-    assert [o.status for o in mail.deliver_batch(emails[1].pk)] == ["not_claimed"]
+    assert [o.status for o in delivery.deliver_batch(emails[1].pk)] == ["not_claimed"]
 
 
 def test_a_batch_out_of_time_gives_the_rest_back_as_never_claimed_and_hands_them_over_again(
     monkeypatch, counting_backend
 ):
     emails = digests(3)
-    monkeypatch.setattr(mail, "batch_seconds", lambda: -1)
+    monkeypatch.setattr(delivery, "batch_seconds", lambda: -1)
 
-    outcomes = mail.deliver_batch(emails[0].pk)
+    outcomes = delivery.deliver_batch(emails[0].pk)
 
     assert [o.status for o in outcomes] == ["sent", "released", "released"]
     given_back = OutgoingEmail.objects.filter(pk__in=[emails[1].pk, emails[2].pk])
@@ -122,9 +123,9 @@ def test_a_batch_out_of_time_gives_the_rest_back_as_never_claimed_and_hands_them
 
 def test_an_email_another_worker_is_sending_is_not_taken_into_a_batch():
     emails = digests(2)
-    assert mail.claim(emails[1].pk) is not None  # another worker has it
+    assert delivery.claim(emails[1].pk) is not None  # another worker has it
 
-    outcomes = mail.deliver_batch(emails[0].pk)
+    outcomes = delivery.deliver_batch(emails[0].pk)
 
     assert [o.email_id for o in outcomes] == [emails[0].pk]
     assert OutgoingEmail.objects.get(pk=emails[1].pk).status == OutgoingEmail.Status.SENDING

@@ -2,7 +2,7 @@
 the menu still links where it did: a leader sees home, tasks, documents and the overview, each page marked."""
 from django.urls import reverse, set_script_prefix
 
-from tasks.context_processors import MENU_URLS, menu_urls
+from accounts.context_processors import MENU_URLS, menu_urls
 from tests.factories import UnitFactory, leader
 
 
@@ -21,7 +21,7 @@ def test_a_leader_s_menu_links_every_page_and_marks_the_current_one(client, db):
 
     page = client.get("/tasks/").content.decode()
 
-    for name in ("tasks:home", "resolutions:list", "dashboard", "password_change", "calendar", "otp_setup"):
+    for name in ("tasks:home", "tasks:documents", "oversight:dashboard", "password_change", "oversight:calendar", "otp_setup"):
         assert f'href="{reverse(name)}"' in page
     assert f'action="{reverse("logout")}"' in page
     assert f'aria-current="page" href="{reverse("tasks:list")}"' in page

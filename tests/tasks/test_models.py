@@ -5,8 +5,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tasks import notify
-from tasks.models import Assignment, ExtensionRequest, Membership, Notification, Review, Task, Unit
+from notifications import ledger
+from notifications.models import Notification
+from tasks.models import Assignment, ExtensionRequest, Review, Task
+from units.models import Membership, Unit
 from tests.factories import TaskFactory, UnitFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -127,8 +129,8 @@ def test_the_same_notice_cannot_be_written_twice():
 
 def test_recording_a_notice_twice_leaves_one_row_so_one_email():
     task, person = TaskFactory(), UserFactory()
-    notify.record(task, Notification.Kind.BEFORE_DEADLINE, [person])
-    notify.record(task, Notification.Kind.BEFORE_DEADLINE, [person, person])
+    ledger.record(task, Notification.Kind.BEFORE_DEADLINE, [person])
+    ledger.record(task, Notification.Kind.BEFORE_DEADLINE, [person, person])
     assert Notification.objects.filter(task=task, recipient=person).count() == 1
 
 

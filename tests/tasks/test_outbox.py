@@ -5,8 +5,8 @@ import smtplib
 import pytest
 from django.core import mail as django_mail
 
-from tasks import mail, reminders
-from tasks.models import OutgoingEmail
+from notifications import delivery, queue, sweep
+from notifications.models import OutgoingEmail
 from tests.factories import UnitFactory, leader, member, office_user, standing_user
 
 from .test_reminders_ledger import DEADLINE, T_MINUS_7, RefusingBackend, task_due
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
     handed = []
-    monkeypatch.setattr(mail, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
+    monkeypatch.setattr(queue, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
     return handed
 
 
@@ -27,12 +27,12 @@ def two_emails():
     unit = UnitFactory(email="")
     received, bounced = member(unit, email="nhan@test.example"), member(unit, email="sai-dia-chi@test.example")
     task_due(DEADLINE, lead=unit, title="Xây dựng Đề án chuyển đổi số")
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     sent = OutgoingEmail.objects.get(recipient=received)
     failed = OutgoingEmail.objects.get(recipient=bounced)
-    mail.deliver(sent.pk)
+    delivery.deliver(sent.pk)
     refused = smtplib.SMTPRecipientsRefused({bounced.email: (550, b"5.1.1 User unknown")})
-    mail.deliver(failed.pk, connection=RefusingBackend(refused))
+    delivery.deliver(failed.pk, connection=RefusingBackend(refused))
     return sent, failed
 
 
@@ -98,7 +98,7 @@ def test_resend_puts_the_failed_email_back_in_the_queue_and_it_goes_out(
     failed.refresh_from_db()
     assert failed.status == OutgoingEmail.Status.PENDING
     assert failed.pk in no_broker  # handed to the workers once the request's transaction committed
-    assert mail.deliver(failed.pk).status == "sent"
+    assert delivery.deliver(failed.pk).status == "sent"
     assert [m.to for m in django_mail.outbox] == [["nhan@test.example"], ["sai-dia-chi@test.example"]]
 
 
@@ -117,9 +117,9 @@ def test_emails_written_to_files_in_the_embedded_mode_are_listed_in_the_outbox(c
     unit = UnitFactory(email="")
     officer = member(unit)
     task_due(DEADLINE, lead=unit)
-    [email_id] = reminders.sweep(T_MINUS_7).emails_planned
+    [email_id] = sweep.sweep(T_MINUS_7).emails_planned
 
-    assert mail.deliver(email_id).status == "sent"
+    assert delivery.deliver(email_id).status == "sent"
 
     [written] = list((tmp_path / "mail").iterdir())
     assert f"<digest.{T_MINUS_7:%Y%m%d}.user{officer.pk}@" in written.read_text()

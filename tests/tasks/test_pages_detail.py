@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks import services
-from tasks.models import Membership
-from tasks.uploads import UploadedAttachment
+from units.models import Membership
+from core.uploads import UploadedAttachment
 from tests.factories import DirectiveFactory, UnitFactory, leader, member, office_user
 
 pytestmark = pytest.mark.django_db

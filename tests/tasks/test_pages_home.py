@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from resolutions.models import Resolution
-from tasks import services, views
+from tasks import services
+from tasks.selectors import home
 from tasks.models import ProgressReport
 from tests.factories import (
     DirectiveFactory,
@@ -78,14 +79,14 @@ def _report(task, minutes_ago):
     return report
 
 
-# The three ways views._newest_parts finds them: task by task (a unit with few tasks); among the newest reports of
+# The three ways home._newest_parts finds them: task by task (a unit with few tasks); among the newest reports of
 # all tasks, which hold the unit's ten newest (window 1000); or task by task after those held none (window 3: another
 # unit is busier).
 @pytest.mark.parametrize(("few_tasks", "window"), [(1000, 1000), (0, 1000), (0, 3)])
 def test_recent_activity_lists_the_ten_newest_reports_on_the_units_tasks_however_busy_other_units_are(
         client, world, monkeypatch, few_tasks, window):
-    monkeypatch.setattr(views, "FEW_TASKS", few_tasks)
-    monkeypatch.setattr(views, "NEWEST_WINDOW", window)
+    monkeypatch.setattr(home, "FEW_TASKS", few_tasks)
+    monkeypatch.setattr(home, "NEWEST_WINDOW", window)
     unit, other = world["unit"], world["other"]
     busy, quiet, shared = (TaskFactory(lead=unit, title="Hồ sơ bận"), TaskFactory(lead=unit, title="Hồ sơ ít báo cáo"),
                            TaskFactory(lead=other, coordinating=[unit], title="Hồ sơ phối hợp"))

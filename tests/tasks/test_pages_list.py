@@ -10,8 +10,8 @@ from django.utils import timezone
 from tasks import services
 from tasks.filters import TaskFilterForm, filter_tasks
 from tasks.models import Task
-from tasks.selectors import visible_tasks
-from tasks.views_choices import CHOICES_LIMIT
+from tasks.access import visible_tasks
+from tasks.views.choices import CHOICES_LIMIT
 from tests.factories import DirectiveFactory, ResolutionFactory, TaskFactory, UnitFactory, leader, office_user
 
 pytestmark = pytest.mark.django_db

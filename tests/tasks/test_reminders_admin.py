@@ -2,12 +2,12 @@
 import pytest
 from django_celery_beat.models import PeriodicTask
 
-from tasks.models import OutgoingEmail, ReminderPolicy
+from notifications.models import OutgoingEmail, ReminderPolicy
 from tests.factories import office_user, standing_user
 
 pytestmark = pytest.mark.django_db
 
-URL = "/admin/tasks/reminderpolicy/"
+URL = "/admin/notifications/reminderpolicy/"
 
 
 def form(**changes):
@@ -58,7 +58,7 @@ def test_the_standing_committee_reads_the_policy_and_the_outbox_but_changes_noth
 
     assert client.get(f"{URL}{policy.pk}/change/").status_code == 200
     assert client.post(f"{URL}{policy.pk}/change/", form(send_time="05:00")).status_code == 403
-    assert client.get("/admin/tasks/outgoingemail/").status_code == 200
+    assert client.get("/admin/notifications/outgoingemail/").status_code == 200
     policy.refresh_from_db()
     assert policy.send_time.hour == 7
     assert not OutgoingEmail.objects.exists()

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail as django_mail
 from django.core.management import CommandError, call_command
 
-from tasks import mail
+from notifications import queue
 from tests.factories import UnitFactory, member
 
 from .test_reminders_ledger import DEADLINE, T_MINUS_7, task_due
@@ -37,7 +37,7 @@ def test_with_sync_it_plans_sends_and_says_so_and_a_second_run_sends_nothing_new
 
 def test_without_sync_it_hands_the_emails_to_the_workers(monkeypatch):
     handed = []
-    monkeypatch.setattr(mail, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
+    monkeypatch.setattr(queue, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
     unit = UnitFactory(email="")
     member(unit)
     task_due(DEADLINE, lead=unit)

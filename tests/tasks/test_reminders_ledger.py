@@ -8,8 +8,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import mail, reminders, services
-from tasks.models import Notification, NotificationPreference, OutgoingEmail, ReminderPolicy, Task
+from notifications import delivery, queue, sweep
+from tasks import services
+from notifications.models import Notification, NotificationPreference, OutgoingEmail, ReminderPolicy
+from tasks.models import Task
 from tests.factories import (
     ProgressReportFactory,
     TaskFactory,
@@ -37,7 +39,7 @@ def task_due(deadline, *, lead, coordinating=(), created=D(2026, 1, 5), **kwargs
 
 def send_all():
     """What the workers would do: send every email waiting, in this process (locmem backend)."""
-    return mail.send_now(mail.due_for_sending().order_by("pk").values_list("pk", flat=True))
+    return delivery.send_now(queue.due_for_sending().order_by("pk").values_list("pk", flat=True))
 
 
 def sent_to(address):
@@ -48,7 +50,7 @@ def sent_to(address):
 def no_broker(monkeypatch):
     """Unit tests never publish: what would have been handed to the workers is recorded instead."""
     handed = []
-    monkeypatch.setattr(mail, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
+    monkeypatch.setattr(queue, "enqueue", lambda ids: handed.extend(ids) or len(list(ids)))
     return handed
 
 
@@ -60,7 +62,7 @@ def test_seven_days_before_the_lead_and_coordinating_units_and_their_mailboxes_a
     officer, boss, helper_officer = member(lead), leader(lead), member(helper)
     task = task_due(DEADLINE, lead=lead, coordinating=[helper])
 
-    result = reminders.sweep(T_MINUS_7)
+    result = sweep.sweep(T_MINUS_7)
 
     rows = Notification.objects.filter(task=task, kind=Kind.BEFORE_DEADLINE, due_on=T_MINUS_7)
     assert set(rows.exclude(recipient=None).values_list("recipient", flat=True)) == {
@@ -75,7 +77,7 @@ def test_one_day_before_the_coordinating_units_are_not_told():
     officer, helper_officer = member(lead), member(helper)
     task_due(DEADLINE, lead=lead, coordinating=[helper])
 
-    reminders.sweep(DEADLINE - datetime.timedelta(days=1))
+    sweep.sweep(DEADLINE - datetime.timedelta(days=1))
 
     assert Notification.objects.filter(recipient=officer).count() == 1
     assert not Notification.objects.filter(recipient=helper_officer).exists()
@@ -87,7 +89,7 @@ def test_closed_and_proposed_tasks_are_not_reminded():
     for status in (Task.Status.DONE, Task.Status.CANCELLED, Task.Status.PROPOSED):
         task_due(DEADLINE, lead=unit, status=status, completed_at=timezone.now())
 
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
 
     assert not Notification.objects.filter(recipient=officer).exists()
 
@@ -98,9 +100,9 @@ def test_the_sweep_run_twice_for_the_same_day_writes_and_sends_nothing_new():
     task_due(DEADLINE, lead=unit)
     task_due(DEADLINE - datetime.timedelta(days=8), lead=unit)  # due on the 10th: overdue notice on the 11th
 
-    first = reminders.sweep(T_MINUS_7)
+    first = sweep.sweep(T_MINUS_7)
     send_all()
-    second = reminders.sweep(T_MINUS_7)
+    second = sweep.sweep(T_MINUS_7)
     send_all()
 
     assert first.reminders_written == 4 and second.reminders_written == 0
@@ -115,7 +117,7 @@ def test_a_missed_day_is_caught_up_by_the_next_sweep():
     task_due(DEADLINE, lead=unit)
     ReminderPolicy.objects.filter(pk=ReminderPolicy.load().pk).update(last_swept_on=T_MINUS_7 - datetime.timedelta(days=1))
 
-    reminders.sweep(T_MINUS_7 + datetime.timedelta(days=1))  # beat was down on the 11th
+    sweep.sweep(T_MINUS_7 + datetime.timedelta(days=1))  # beat was down on the 11th
 
     assert Notification.objects.filter(recipient=officer, due_on=T_MINUS_7, kind=Kind.BEFORE_DEADLINE).exists()
     assert ReminderPolicy.load().last_swept_on == T_MINUS_7 + datetime.timedelta(days=1)
@@ -129,7 +131,7 @@ def test_an_ongoing_task_without_a_report_in_the_closed_quarter_is_told_and_one_
     report = ProgressReportFactory(task=reported, author=officer)
     type(report).objects.filter(pk=report.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 5, 20, 10)))
 
-    reminders.sweep(D(2026, 7, 1))
+    sweep.sweep(D(2026, 7, 1))
 
     missing = Notification.objects.filter(kind=Kind.REPORT_MISSING, recipient=officer)
     assert list(missing.values_list("task", flat=True)) == [silent.pk]
@@ -143,7 +145,7 @@ def test_a_report_reminder_is_not_sent_to_a_unit_that_already_reported_this_quar
     type(report).objects.filter(pk=report.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 6, 2, 10)))
     waiting = task_due(None, lead=unit, report_cycle=Task.ReportCycle.QUARTERLY, original_deadline=None)
 
-    reminders.sweep(D(2026, 6, 8))
+    sweep.sweep(D(2026, 6, 8))
 
     due = Notification.objects.filter(kind=Kind.REPORT_DUE, recipient=officer)
     assert list(due.values_list("task", flat=True)) == [waiting.pk]
@@ -157,7 +159,7 @@ def test_a_person_with_several_tasks_due_gets_one_digest_with_each_of_them():
     officer = member(unit)
     tasks = [task_due(DEADLINE, lead=unit) for _ in range(3)] + [task_due(D(2026, 3, 10), lead=unit)]
 
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     send_all()
 
     [message] = sent_to(officer.email)
@@ -179,7 +181,7 @@ def test_the_digest_tells_titles_and_links_never_report_text():
     task = task_due(DEADLINE, lead=unit, title="Tổng kết Nghị quyết 05")
     ProgressReportFactory(task=task, author=officer, text="Nội dung mật: số liệu chưa công bố")
 
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     send_all()
 
     [message] = sent_to(officer.email)
@@ -194,7 +196,7 @@ def test_the_message_id_is_the_same_for_the_same_person_day_and_kind():
     officer = member(unit)
     task_due(DEADLINE, lead=unit)
 
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     send_all()
 
     [message] = sent_to(officer.email)
@@ -210,7 +212,7 @@ def test_a_person_who_turned_digests_off_still_gets_overdue_notices():
     soon = task_due(DEADLINE, lead=unit)
     late = task_due(D(2026, 3, 10), lead=unit)
 
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     send_all()
 
     [message] = sent_to(officer.email)
@@ -224,7 +226,7 @@ def test_a_person_without_an_email_address_gets_no_email_but_keeps_the_notice():
     officer = member(unit, email="")
     task_due(DEADLINE, lead=unit)
 
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     send_all()
 
     assert django_mail.outbox == []
@@ -236,7 +238,7 @@ def test_a_reminder_about_a_task_finished_before_the_digest_went_is_left_out():
     officer = member(unit)
     done = task_due(DEADLINE, lead=unit)
     still_open = task_due(DEADLINE, lead=unit)
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     Task.objects.filter(pk=done.pk).update(status=Task.Status.DONE, completed_at=timezone.now())
 
     send_all()
@@ -260,9 +262,9 @@ def test_an_assignment_during_a_working_day_is_emailed_the_same_day():
                          deadline=DEADLINE)
     Notification.objects.update(due_on=T_MINUS_7)  # as if written on the 11th
 
-    assert reminders.plan_events(at(T_MINUS_7, 6)) == []  # before the send time: it waits for the morning digest
-    assert reminders.plan_events(at(D(2026, 3, 14), 10)) == []  # Saturday
-    planned = reminders.plan_events(at(T_MINUS_7, 10))
+    assert sweep.plan_events(at(T_MINUS_7, 6)) == []  # before the send time: it waits for the morning digest
+    assert sweep.plan_events(at(D(2026, 3, 14), 10)) == []  # Saturday
+    planned = sweep.plan_events(at(T_MINUS_7, 10))
     send_all()
 
     assert len(planned) == 1
@@ -274,12 +276,12 @@ def test_a_notice_after_the_days_digest_went_waits_for_the_next_working_day():
     unit = UnitFactory(email="")
     officer = member(unit)
     task = task_due(DEADLINE, lead=unit)
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     send_all()
     Notification.objects.create(task=task, recipient=officer, kind=Kind.EXTENSION_APPROVED, due_on=T_MINUS_7)
 
-    assert reminders.plan_events(at(T_MINUS_7, 15)) == []
-    reminders.sweep(T_MINUS_7 + datetime.timedelta(days=1))
+    assert sweep.plan_events(at(T_MINUS_7, 15)) == []
+    sweep.sweep(T_MINUS_7 + datetime.timedelta(days=1))
     send_all()
 
     assert len(sent_to(officer.email)) == 2
@@ -297,7 +299,7 @@ def test_a_rolled_back_transaction_leaves_nothing_to_send(django_capture_on_comm
 
     assert callbacks == []  # the "enqueue" never ran
     assert not Notification.objects.exists()
-    assert reminders.plan_events(at(T_MINUS_7, 10)) == []
+    assert sweep.plan_events(at(T_MINUS_7, 10)) == []
     send_all()
     assert django_mail.outbox == []
 
@@ -310,15 +312,15 @@ def one_digest():
     unit = UnitFactory(email="")
     officer = member(unit)
     task_due(DEADLINE, lead=unit)
-    [email_id] = reminders.sweep(T_MINUS_7).emails_planned
+    [email_id] = sweep.sweep(T_MINUS_7).emails_planned
     return OutgoingEmail.objects.get(pk=email_id), officer
 
 
 def test_a_retried_send_task_sends_nothing_new(one_digest):
     email, officer = one_digest
 
-    assert mail.deliver(email.pk).status == "sent"
-    assert mail.deliver(email.pk).status == "not_claimed"
+    assert delivery.deliver(email.pk).status == "sent"
+    assert delivery.deliver(email.pk).status == "not_claimed"
 
     assert len(sent_to(officer.email)) == 1
     email.refresh_from_db()
@@ -328,16 +330,16 @@ def test_a_retried_send_task_sends_nothing_new(one_digest):
 
 def test_an_email_claimed_by_a_live_worker_is_not_taken_and_a_stale_claim_is(one_digest, settings):
     email, officer = one_digest
-    assert mail.claim(email.pk) is not None  # a worker took it...
-    assert mail.deliver(email.pk).status == "not_claimed"  # ...so nobody else sends it
-    assert not mail.due_for_sending().filter(pk=email.pk).exists()
+    assert delivery.claim(email.pk) is not None  # a worker took it...
+    assert delivery.deliver(email.pk).status == "not_claimed"  # ...so nobody else sends it
+    assert not queue.due_for_sending().filter(pk=email.pk).exists()
 
     # The worker died: after the claim timeout the sweep hands the email over again and it goes out.
     OutgoingEmail.objects.filter(pk=email.pk).update(
         claimed_at=timezone.now() - datetime.timedelta(seconds=settings.PORTAL_MAIL_CLAIM_TIMEOUT + 1)
     )
-    assert mail.due_for_sending().filter(pk=email.pk).exists()
-    assert mail.deliver(email.pk).status == "sent"
+    assert queue.due_for_sending().filter(pk=email.pk).exists()
+    assert delivery.deliver(email.pk).status == "sent"
     assert len(sent_to(officer.email)) == 1
 
 
@@ -354,22 +356,22 @@ def test_a_4xx_answer_defers_the_email_with_backoff_and_it_goes_out_later(one_di
     email, officer = one_digest
     settings.PORTAL_MAIL_RETRY_BASE = 60
 
-    with pytest.raises(mail.TransientMailError) as deferred:
-        mail.deliver(email.pk, connection=RefusingBackend(smtplib.SMTPDataError(451, b"4.3.0 Try again later")))
+    with pytest.raises(delivery.TransientMailError) as deferred:
+        delivery.deliver(email.pk, connection=RefusingBackend(smtplib.SMTPDataError(451, b"4.3.0 Try again later")))
 
     email.refresh_from_db()
     assert deferred.value.retry_in == 60
     assert email.status == OutgoingEmail.Status.PENDING and email.attempts == 1
     assert email.last_error == "451 4.3.0 Try again later"
-    assert mail.deliver(email.pk).status == "not_claimed"  # not before the backoff has passed
+    assert delivery.deliver(email.pk).status == "not_claimed"  # not before the backoff has passed
 
     OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
-    with pytest.raises(mail.TransientMailError) as again:
-        mail.deliver(email.pk, connection=RefusingBackend(smtplib.SMTPServerDisconnected("dropped")))
+    with pytest.raises(delivery.TransientMailError) as again:
+        delivery.deliver(email.pk, connection=RefusingBackend(smtplib.SMTPServerDisconnected("dropped")))
     assert again.value.retry_in == 120  # exponential
 
     OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
-    assert mail.deliver(email.pk).status == "sent"
+    assert delivery.deliver(email.pk).status == "sent"
     assert len(sent_to(officer.email)) == 1
 
 
@@ -377,38 +379,38 @@ def test_a_5xx_answer_marks_the_email_failed_with_the_servers_words(one_digest):
     email, officer = one_digest
     refused = smtplib.SMTPRecipientsRefused({officer.email: (550, b"5.1.1 Mailbox unavailable")})
 
-    outcome = mail.deliver(email.pk, connection=RefusingBackend(refused))
+    outcome = delivery.deliver(email.pk, connection=RefusingBackend(refused))
 
     email.refresh_from_db()
     assert outcome.status == "failed"
     assert email.status == OutgoingEmail.Status.FAILED
     assert email.last_error == f"{officer.email}: 550 5.1.1 Mailbox unavailable"
     assert email.items.get().status == Notification.Status.FAILED
-    assert not mail.due_for_sending().filter(pk=email.pk).exists()
+    assert not queue.due_for_sending().filter(pk=email.pk).exists()
 
 
 def test_an_email_that_keeps_failing_for_a_transient_reason_is_given_up_after_the_last_attempt(one_digest, settings):
     email, _officer = one_digest
     settings.PORTAL_MAIL_MAX_ATTEMPTS = 2
     timeout = RefusingBackend(TimeoutError("timed out"))
-    with pytest.raises(mail.TransientMailError):
-        mail.deliver(email.pk, connection=timeout)
+    with pytest.raises(delivery.TransientMailError):
+        delivery.deliver(email.pk, connection=timeout)
     OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
 
-    assert mail.deliver(email.pk, connection=timeout).status == "failed"
+    assert delivery.deliver(email.pk, connection=timeout).status == "failed"
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.FAILED and "timed out" in email.last_error
 
 
 def test_resending_puts_a_failed_email_back_in_the_queue(one_digest, django_capture_on_commit_callbacks, no_broker):
     email, officer = one_digest
-    mail.deliver(email.pk, connection=RefusingBackend(smtplib.SMTPDataError(554, b"rejected")))
+    delivery.deliver(email.pk, connection=RefusingBackend(smtplib.SMTPDataError(554, b"rejected")))
 
     with django_capture_on_commit_callbacks(execute=True):
-        mail.resend(OutgoingEmail.objects.get(pk=email.pk))
+        delivery.resend(OutgoingEmail.objects.get(pk=email.pk))
 
     assert email.pk in no_broker
-    assert mail.deliver(email.pk).status == "sent"
+    assert delivery.deliver(email.pk).status == "sent"
     assert len(sent_to(officer.email)) == 1
 
 
@@ -422,8 +424,8 @@ def test_the_weekly_summary_goes_to_the_office_and_the_standing_committee_on_the
     long_late = task_due(D(2026, 2, 27), lead=unit, title="Quá hạn lâu")  # 17 days late on 16 March
     just_late = task_due(D(2026, 3, 12), lead=unit, title="Mới quá hạn")
 
-    assert reminders.weekly_summary(D(2026, 3, 17)) == []  # Tuesday
-    planned = reminders.weekly_summary(D(2026, 3, 16))
+    assert sweep.weekly_summary(D(2026, 3, 17)) == []  # Tuesday
+    planned = sweep.weekly_summary(D(2026, 3, 16))
     send_all()
 
     assert len(planned) == 2
@@ -435,7 +437,7 @@ def test_the_weekly_summary_goes_to_the_office_and_the_standing_committee_on_the
     assert len(django_mail.outbox) == 2
     escalations = Notification.objects.filter(kind=Kind.ESCALATION)
     assert list(escalations.values_list("task", "recipient")) == [(long_late.pk, office.pk)]
-    assert reminders.weekly_summary(D(2026, 3, 16)) == []  # the same Monday again: nothing new
+    assert sweep.weekly_summary(D(2026, 3, 16)) == []  # the same Monday again: nothing new
 
 
 # --- The office's settings ----------------------------------------------------------------------------------
@@ -457,7 +459,7 @@ def test_changing_the_send_time_moves_the_daily_run():
     policy = ReminderPolicy.load()
     policy.send_time = datetime.time(6, 30)
     policy.save()
-    reminders.sync_beat_schedule(policy)
+    sweep.sync_beat_schedule(policy)
 
     crontab = PeriodicTask.objects.get(task="portal.daily_sweep").crontab
     assert (crontab.hour, crontab.minute, crontab.day_of_week) == ("6", "30", "1-5")
@@ -469,8 +471,8 @@ def test_the_office_edits_the_days_before_and_the_sweep_follows():
     task_due(DEADLINE, lead=unit)
     ReminderPolicy.objects.filter(pk=ReminderPolicy.load().pk).update(lead_days_before="5", coordinating_days_before="")
 
-    reminders.sweep(T_MINUS_7)
-    reminders.sweep(DEADLINE - datetime.timedelta(days=5))
+    sweep.sweep(T_MINUS_7)
+    sweep.sweep(DEADLINE - datetime.timedelta(days=5))
 
     assert list(Notification.objects.filter(recipient=officer).values_list("due_on", flat=True)) == [D(2026, 3, 13)]
 
@@ -484,7 +486,7 @@ def test_a_broker_that_does_not_answer_is_given_up_on_in_time(settings):
     settings.PORTAL_BROKER_PUBLISH_TIMEOUT = 0.5
     started = time.monotonic()
 
-    assert mail.publish_within(lambda: time.sleep(3), what="a message to a frozen broker") is False
+    assert queue.publish_within(lambda: time.sleep(3), what="a message to a frozen broker") is False
     assert time.monotonic() - started < 1.5
-    assert mail.publish_within(lambda: 1 / 0, what="a message to a broker that refuses") is False
-    assert mail.publish_within(lambda: None, what="a message to a broker that answers") is True
+    assert queue.publish_within(lambda: 1 / 0, what="a message to a broker that refuses") is False
+    assert queue.publish_within(lambda: None, what="a message to a broker that answers") is True

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tasks import reminders
-from tasks.models import Notification, NotificationPreference
+from notifications import sweep
+from notifications.models import Notification, NotificationPreference
 from tests.factories import TaskFactory, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -121,16 +121,16 @@ def test_turning_the_digest_off_is_remembered_and_says_overdue_notices_still_com
 
 def test_the_bell_and_the_email_read_the_same_ledger(client, monkeypatch):
     """A reminder the sweep writes is in the bell at once, whether or not the person takes emails."""
-    from tasks import mail
+    from notifications import queue
 
     from .test_reminders_ledger import DEADLINE, T_MINUS_7, task_due
 
-    monkeypatch.setattr(mail, "enqueue", lambda ids: 0)
+    monkeypatch.setattr(queue, "enqueue", lambda ids: 0)
     unit = UnitFactory()
     officer = member(unit)
     NotificationPreference.objects.create(user=officer, email_digest=False)
     task = task_due(DEADLINE, lead=unit)
-    reminders.sweep(T_MINUS_7)
+    sweep.sweep(T_MINUS_7)
     client.force_login(officer)
 
     page = client.get("/notifications/").content.decode()

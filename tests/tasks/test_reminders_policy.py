@@ -3,8 +3,8 @@ import datetime
 
 import pytest
 
-from tasks.models import Notification
-from tasks.reminders import (
+from notifications.models import Notification
+from notifications.reminders import (
     Audience,
     Rules,
     days_to_sweep,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 
-from tasks import dashboard
-from tasks.models import Standing, Task
+from oversight.dashboard import board as dashboard
+from tasks.models import Task
+from tasks.standing import Standing
 from tests.factories import ProgressReportFactory, TaskFactory, UnitFactory, leader, member, office_user
 from tests.tasks.test_dashboard import custom_query, lead_of, make_portfolio, truth
 
@@ -23,7 +24,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def fetch(client, params=None) -> bytes:
-    response = client.get(reverse("implementation_report"), params or {})
+    response = client.get(reverse("oversight:report"), params or {})
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX
     assert response["Content-Disposition"].startswith('attachment; filename="bao-cao-thuc-hien-chi-dao-')
@@ -143,7 +144,7 @@ def test_a_unit_leader_reports_on_the_unit_and_its_sub_units_only(client):
 
 def test_an_officer_gets_404(client):
     client.force_login(member(UnitFactory()))
-    assert client.get(reverse("implementation_report")).status_code == 404
+    assert client.get(reverse("oversight:report")).status_code == 404
 
 
 @pytest.mark.parametrize("period, subject", [
@@ -153,7 +154,7 @@ def test_an_officer_gets_404(client):
 ])
 def test_the_title_names_the_period(client, period, subject):
     client.force_login(office_user())
-    response = client.get(reverse("implementation_report") + "?period=" + period)
+    response = client.get(reverse("oversight:report") + "?period=" + period)
     body = texts(Document(io.BytesIO(response.content)))
     assert f"kết quả thực hiện các nội dung chỉ đạo của Ban Thường vụ Tỉnh ủy {subject}" in body
 

@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tasks import services
-from tasks.models import Assignment, ExtensionRequest, Notification, ProgressReport, Review, Standing, Task
-from tasks.services import ConflictError, ServiceError
-from tasks.uploads import check_upload
+from notifications.models import Notification
+from tasks.models import Assignment, ExtensionRequest, ProgressReport, Review, Task
+from tasks.standing import Standing
+from core.errors import ConflictError, ServiceError
+from core.uploads import check_upload
 from tests.factories import TaskFactory, leader, office_user
 from tests.tasks.support import PDF, World, days, snapshot
 
@@ -132,7 +134,7 @@ def test_a_coordinating_unit_contributes_and_the_lead_sees_it(w):
     services.submit_contribution(task=w.task, user=w.coord_member, text="Ý kiến của UBKT.")
     contribution = ProgressReport.objects.get(kind=ProgressReport.Kind.CONTRIBUTION)
     assert contribution.unit == w.coord and contribution.author == w.coord_member
-    from tasks.selectors import contributions_for_lead
+    from tasks.selectors.tasks import contributions_for_lead
 
     assert list(contributions_for_lead(w.task)) == [contribution]
     assert w.fresh().progress == 0

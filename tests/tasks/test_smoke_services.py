@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from tasks import services
-from tasks.models import Standing, Task
-from tasks.selectors import visible_tasks
+from tasks.models import Task
+from tasks.standing import Standing
+from tasks.access import visible_tasks
 from tests.factories import TaskFactory, UnitFactory, leader, member, office_user
 
 pytestmark = pytest.mark.django_db

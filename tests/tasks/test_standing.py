@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from tasks.models import Standing, Task
-from tasks.selectors import standing_counts
+from tasks.models import Task
+
+from tasks.standing import Standing
+from tasks.selectors.tasks import standing_counts
 from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db

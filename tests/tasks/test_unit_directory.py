@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from tasks.unit_directory import GROUPS, KINDS, OTHER_BODIES, UNITS, problems, tone_variants
+from units.directory_data import GROUPS, KINDS, OTHER_BODIES, UNITS, problems, tone_variants
 
 BY_CODE = {unit["code"]: unit for unit in UNITS}
 BY_NAME = {unit["name"]: unit for unit in UNITS}

@@ -4,7 +4,12 @@ import re
 import unicodedata
 from pathlib import Path
 
+from resolutions.parsing import Directory
+from units.directory_data import GROUPS, OTHER_BODIES, UNITS
+
 DOCUMENTS = Path(__file__).resolve().parent.parent / "documents"
+# The directory the portal ships: the importer hands the parser the office's own, the same units on a new install.
+SHIPPED = Directory.from_data(UNITS, GROUPS, OTHER_BODIES)
 
 
 def norm(s):

@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 from resolutions.parsing import MAX_BYTES, ParseError, parse_file, parse_text
 
 from tests.resolutions.documents.docx_fixtures import build_numbered
-from tests.resolutions.parsing._expected import DOCUMENTS
+from tests.resolutions.parsing._expected import DOCUMENTS, SHIPPED
 
 SHORT = ("KẾT LUẬN\n\n1. Giao Ban Tổ chức Tỉnh ủy chủ trì, phối hợp với Văn phòng Tỉnh ủy rà soát quy chế làm việc, "
          "hoàn thành trước ngày 30/6/2022.\n")
@@ -30,7 +30,7 @@ def refusal(data, name="tep"):
     lambda t: unicodedata.normalize("NFD", t).encode("utf-8"),
 ], ids=["utf8", "utf8-bom", "utf16-le-bom", "utf16-be-bom", "nfd"])
 def test_a_text_file_in_any_of_its_usual_encodings_gives_the_same_directive(encode):
-    result = parse_file(encode(SHORT), "ket_luan.txt")
+    result = parse_file(encode(SHORT), "ket_luan.txt", directory=SHIPPED)
     [d] = result.directives
     assert d.lead_units == ["Ban Tổ chức Tỉnh ủy"] and d.coordinating_units == ["Văn phòng Tỉnh ủy"]
     assert d.text == unicodedata.normalize("NFC", d.text) and d.text.startswith("Giao Ban Tổ chức Tỉnh ủy")
@@ -38,7 +38,7 @@ def test_a_text_file_in_any_of_its_usual_encodings_gives_the_same_directive(enco
 
 def test_windows_1258_with_its_combining_tone_marks_reads_as_nfc_text():
     from tests.resolutions.documents.build_fixtures import cp1258
-    result = parse_file(cp1258(SHORT), "ket_luan.txt")
+    result = parse_file(cp1258(SHORT), "ket_luan.txt", directory=SHIPPED)
     [d] = result.directives
     assert d.text.startswith("Giao Ban Tổ chức Tỉnh ủy chủ trì")
     assert str(d.deadline) == "2022-06-30"
@@ -61,8 +61,8 @@ def test_a_path_a_file_object_and_bytes_are_all_accepted(tmp_path):
 
 def test_the_auto_numbering_fixture_is_what_the_builder_writes(tmp_path):
     build_numbered(tmp_path / "n.docx")
-    rebuilt = parse_file(tmp_path / "n.docx", "n.docx").to_json()
-    committed = parse_file(DOCUMENTS / "ket_luan_danh_so_tu_dong.docx", "x.docx").to_json()
+    rebuilt = parse_file(tmp_path / "n.docx", "n.docx", directory=SHIPPED).to_json()
+    committed = parse_file(DOCUMENTS / "ket_luan_danh_so_tu_dong.docx", "x.docx", directory=SHIPPED).to_json()
     assert rebuilt == committed
     assert [d["label"] for d in rebuilt["directives"]] == ["1.", "a)", "b)", "3.", "4."]
 
@@ -177,7 +177,7 @@ def test_a_word_file_with_heading_styles_bold_headings_line_breaks_and_a_tabbed_
         p.add_run("hội nghị đối thoại với Nhân dân.")
         p.add_run().add_break()
         p.add_run("2. Các huyện ủy, thị ủy, thành ủy thường xuyên nắm tình hình Nhân dân.")
-    result = parse_file(_word(build), "kl.docx")
+    result = parse_file(_word(build), "kl.docx", directory=SHIPPED)
     assert (result.header.number, str(result.header.issued_on)) == ("77-KL/TU", "2022-10-03")
     first, second = result.directives
     assert first.text.endswith("tổ chức hội nghị đối thoại với Nhân dân.") and first.label == "1."
@@ -210,12 +210,12 @@ def test_a_word_table_numbered_by_word_itself_keeps_its_labels():
             row.cells[0].paragraphs[0]._p.get_or_add_pPr().append(numpr)
             row.cells[0].paragraphs[0].add_run("")
             row.cells[1].text, row.cells[2].text, row.cells[3].text = content, lead, when
-    result = parse_file(_word(build), "kh.docx", reference_year=2022)
+    result = parse_file(_word(build), "kh.docx", directory=SHIPPED, reference_year=2022)
     assert [(d.label, d.lead_units, str(d.deadline)) for d in result.directives] == [
         ("1.", ["Ban Tổ chức Tỉnh ủy"], "2022-12-31"), ("2.", ["Ủy ban Kiểm tra Tỉnh ủy"], "2022-11-30")]
 
 
 def test_the_result_keeps_the_document_as_read():
-    result = parse_file((DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes(), "kl.pdf")
+    result = parse_file((DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes(), "kl.pdf", directory=SHIPPED)
     assert "Ban cán sự đảng UBND tỉnh lãnh đạo UBND tỉnh tập trung chỉ đạo" in result.text
     assert "\n\n" in result.text and "text" not in result.to_json()

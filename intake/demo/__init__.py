@@ -1,0 +1,57 @@
+"""The worked example: the closing speech of the Hậu Giang Provincial Party Committee's 8th conference (April 2022).
+
+The speech is read by the parser and recorded through the importer (intake.importing), the way the office
+imports any document; what the office would choose by hand is here: the document's details, and a lead unit for
+the directives the speech gives no one. seed_directives.json is a careful reader's extraction, the expectation
+the parser is held to (tests/tasks/test_load_demo.py, tests/resolutions/test_import_command.py).
+"""
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from pathlib import Path
+
+from ..importing import unit_ref
+
+HERE = Path(__file__).resolve().parent
+SPEECH_PATH = HERE / "hau_giang_2022_04_closing_speech.txt"
+GOLDEN_PATH = HERE / "seed_directives.json"
+
+TITLE = ("Phát biểu bế mạc Hội nghị lần thứ 8 Ban Chấp hành Đảng bộ tỉnh khóa XIV: sơ kết công tác quý I, "
+         "triển khai chương trình công tác quý II/2022")
+# The speech carries only its month ("date 2022-04"); the conference closed in mid-April.
+ISSUED_ON = datetime.date(2022, 4, 15)
+SIGNER = "Bí thư Tỉnh ủy"
+ISSUING_BODY = "Tỉnh ủy Hậu Giang"
+
+# Where the speech names no one, the demo gives the item to the unit a provincial office would choose.
+# Keyed by (section, label) as in seed_directives.json: (lead code, [coordinating codes], deadline if the
+# speech gives a one-off item no date).
+DEMO_ASSIGNEES = {
+    ("I.3", "(4)"): ("UBND_TINH", ["SO_KHDT", "SO_TC"], None),
+    ("I.3", "(5)"): ("UBND_TINH", ["SO_KHDT", "BQL_KCN"], None),
+    ("I.3", "(6)"): ("UBND_TINH", ["SO_TNMT"], None),
+    ("I.3", "(7)"): ("BTGTU", ["SO_VHTTDL", "SO_YT"], None),
+    ("I.3", "(8)"): ("BCHQS_TINH", ["CONG_AN_TINH"], None),
+    ("IV.3", "(2)"): ("BTGTU", [], None),
+    ("IV.3", "(3)"): ("UBND_TINH", ["SO_NV"], None),
+    ("IV.3", "(4)"): (None, [], datetime.date(2022, 9, 30)),
+}
+
+
+def speech_text() -> str:
+    return unicodedata.normalize("NFC", SPEECH_PATH.read_text(encoding="utf-8"))
+
+
+def apply_demo_choices(items: list[dict], units_by_code: dict) -> list[dict]:
+    """The office's choices for the draft items (intake.importing): a lead and coordinating units where the
+    speech names none, a deadline where a one-off item has no date. Items the speech assigns stay as parsed."""
+    for item in items:
+        lead_code, coordinating_codes, deadline = DEMO_ASSIGNEES.get((item["section"], item["label"]),
+                                                                     (None, [], None))
+        if lead_code and not item["leads"]:
+            item["leads"] = [unit_ref(units_by_code[lead_code])]
+            item["coordinating"] = [unit_ref(units_by_code[code]) for code in coordinating_codes]
+        if deadline and not item["deadline"] and not item["ongoing"]:
+            item["deadline"] = deadline.isoformat()
+    return items

@@ -1,0 +1,234 @@
+"""The units' work on a task and the decisions on it: progress reports and contributions with their attachments,
+completion proposals and reviews, extension requests and decisions, and delegation to a sub-unit. Each service is
+one transaction with a history entry; the people concerned are told through tasks.events."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ServiceError, require
+from core.uploads import UploadedAttachment
+from units.models import Unit
+from units.tree import descendant_ids
+
+from .. import policy
+from ..events import TaskEvent, announce
+from ..models import Attachment, ExtensionRequest, ProgressReport, Review, Task
+from .assigning import create_task
+from .common import lock, save_version
+
+
+def _store_attachments(report: ProgressReport, files: Iterable[UploadedAttachment]):
+    for upload in files:
+        attachment = Attachment(
+            report=report, original_name=upload.original_name, content_type=upload.content_type, size=upload.size
+        )
+        attachment.file.save(upload.original_name, upload.file, save=False)
+        attachment.save()
+
+
+@transaction.atomic
+def submit_progress_report(
+    *, task: Task, user, text: str, percent: int | None, files: Sequence[UploadedAttachment] = ()
+) -> ProgressReport:
+    """A progress report from the lead unit (officer or leader), with its attachments."""
+    task = lock(task)
+    unit = policy.reporting_unit(user, task)
+    require(unit is not None)
+    if not task.is_open:
+        raise ServiceError(_("Nhiệm vụ đã kết thúc, không thể báo cáo thêm."), code="closed")
+    if percent is not None and not 0 <= percent <= 100:
+        raise ServiceError(_("Tỷ lệ hoàn thành phải từ 0 đến 100."), code="percent")
+    report = ProgressReport(task=task, unit=unit, author=user, kind=ProgressReport.Kind.REPORT, text=text,
+                            percent=percent)
+    report.full_clean()
+    report.save()
+    _store_attachments(report, files)
+    if percent is not None and percent != task.progress:
+        task.progress = percent
+        save_version(task, user=user, reason=_("Báo cáo tiến độ %(percent)s%%") % {"percent": percent},
+              fields=["progress"])
+    _roll_up_progress(task, user)
+    return report
+
+
+@transaction.atomic
+def submit_contribution(
+    *, task: Task, user, text: str, files: Sequence[UploadedAttachment] = ()
+) -> ProgressReport:
+    """A coordinating unit's contribution, which the lead unit sees when it writes its consolidated report."""
+    task = lock(task)
+    unit = policy.contributing_unit(user, task)
+    require(unit is not None)
+    if not task.is_open:
+        raise ServiceError(_("Nhiệm vụ đã kết thúc, không thể gửi thêm ý kiến."), code="closed")
+    report = ProgressReport(task=task, unit=unit, author=user, kind=ProgressReport.Kind.CONTRIBUTION, text=text)
+    report.full_clean()
+    report.save()
+    _store_attachments(report, files)
+    return report
+
+
+@transaction.atomic
+def propose_completion(*, task: Task, user, result: str, expected_version: int | None = None) -> Review:
+    """The lead unit's leader proposes the task done; the office (or, for a sub-task, the parent's lead) decides."""
+    task = lock(task, expected_version)
+    require(policy.is_lead_leader(user, task))
+    if task.status not in (Task.Status.OPEN, Task.Status.RETURNED):
+        raise ServiceError(_("Nhiệm vụ này không ở trạng thái có thể đề nghị hoàn thành."), code="status")
+    if not result.strip():
+        raise ServiceError(_("Vui lòng nêu kết quả thực hiện."), code="required")
+    review = Review(task=task, proposed_by=user, result=result)
+    review._history_user = user
+    review.save()
+    task.status = Task.Status.PROPOSED
+    save_version(task, user=user, reason=_("Đề nghị hoàn thành"), fields=["status"])
+    announce(task, TaskEvent.COMPLETION_PROPOSED)
+    return review
+
+
+@transaction.atomic
+def decide_completion(
+    *, task: Task, user, approve: bool, comment: str = "", expected_version: int | None = None
+) -> Review:
+    """Approve (the task is done, at the proposal's date) or return it with a comment (it stays open)."""
+    task = lock(task, expected_version)
+    require(policy.is_decider(user, task))
+    review = task.reviews.select_for_update().filter(outcome=Review.Outcome.PENDING).first()
+    if task.status != Task.Status.PROPOSED or review is None:
+        raise ServiceError(_("Không có đề nghị hoàn thành nào đang chờ đánh giá."), code="status")
+    if not approve and not comment.strip():
+        raise ServiceError(_("Khi trả lại, vui lòng ghi rõ lý do."), code="required")
+    review.outcome = Review.Outcome.APPROVED if approve else Review.Outcome.RETURNED
+    review.reviewer = user
+    review.reviewed_at = timezone.now()
+    review.comment = comment
+    review._history_user = user
+    review.save(update_fields=["outcome", "reviewer", "reviewed_at", "comment"])
+    if approve:
+        task.status = Task.Status.DONE
+        # Done as of the day the unit proposed it: the office's review time does not make a unit late.
+        task.completed_at = review.proposed_at
+        task.progress = 100
+        save_version(task, user=user, reason=_("Xác nhận hoàn thành"), fields=["status", "completed_at", "progress"])
+        announce(task, TaskEvent.COMPLETION_APPROVED)
+    else:
+        task.status = Task.Status.RETURNED
+        save_version(task, user=user, reason=_("Trả lại: %(comment)s") % {"comment": comment[:200]}, fields=["status"])
+        announce(task, TaskEvent.COMPLETION_RETURNED)
+    # The decided task is the child: its parent's progress follows (it used to roll up the grandparent).
+    _roll_up_progress(task, user)
+    return review
+
+
+@transaction.atomic
+def request_extension(
+    *, task: Task, user, new_deadline: datetime.date, reason: str, expected_version: int | None = None
+) -> ExtensionRequest:
+    task = lock(task, expected_version)
+    require(policy.is_lead_leader(user, task))
+    if not task.is_open or task.deadline is None:
+        raise ServiceError(_("Chỉ gia hạn được nhiệm vụ đang thực hiện có hạn xử lý."), code="status")
+    if task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise ServiceError(_("Nhiệm vụ đã có một đề nghị gia hạn đang chờ xem xét."), code="pending")
+    if new_deadline <= task.deadline:
+        raise ServiceError(_("Hạn đề nghị phải sau hạn hiện tại (%(deadline)s).")
+                           % {"deadline": task.deadline.strftime("%d/%m/%Y")}, code="not_later")
+    if not reason.strip():
+        raise ServiceError(_("Vui lòng nêu lý do xin gia hạn."), code="required")
+    extension = ExtensionRequest(
+        task=task, unit=policy.lead_unit_of(task), requested_by=user, current_deadline=task.deadline,
+        requested_deadline=new_deadline, reason=reason,
+    )
+    extension._history_user = user
+    extension.save()
+    announce(task, TaskEvent.EXTENSION_REQUESTED)
+    return extension
+
+
+@transaction.atomic
+def decide_extension(
+    *, extension: ExtensionRequest, user, approve: bool, comment: str = "", expected_version: int | None = None
+) -> ExtensionRequest:
+    """Approve (the deadline moves; the first deadline stays in original_deadline) or refuse."""
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    task = lock(extension.task, expected_version)
+    require(policy.can_decide_extension(user, task))
+    if extension.status != ExtensionRequest.Status.PENDING:
+        raise ServiceError(_("Đề nghị gia hạn này đã được xem xét."), code="decided")
+    # A task confirmed done keeps the deadline it was judged against: moving it would turn "late" into "on time".
+    if approve and (not task.is_open or task.deadline is None):
+        raise ServiceError(_("Nhiệm vụ đã kết thúc hoặc không có hạn xử lý, không thể gia hạn."), code="closed")
+    # The office may have moved the deadline since: approving must never pull it earlier.
+    if approve and extension.requested_deadline <= task.deadline:
+        raise ServiceError(_("Hạn đề nghị (%(requested)s) không sau hạn hiện tại (%(deadline)s).")
+                           % {"requested": extension.requested_deadline.strftime("%d/%m/%Y"),
+                              "deadline": task.deadline.strftime("%d/%m/%Y")}, code="not_later")
+    if not approve and not comment.strip():
+        raise ServiceError(_("Khi không đồng ý, vui lòng ghi rõ lý do."), code="required")
+    extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
+    extension.decided_by = user
+    extension.decided_at = timezone.now()
+    extension.decision_comment = comment
+    extension._history_user = user
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    if approve:
+        if task.original_deadline is None:
+            task.original_deadline = task.deadline
+        task.deadline = extension.requested_deadline
+        save_version(task, user=user, reason=_("Gia hạn đến %(date)s") % {"date": task.deadline.strftime("%d/%m/%Y")},
+              fields=["deadline", "original_deadline"])
+        announce(task, TaskEvent.EXTENSION_APPROVED)
+    else:
+        announce(task, TaskEvent.EXTENSION_REFUSED)
+    return extension
+
+
+@transaction.atomic
+def delegate_task(
+    *, task: Task, user, unit: Unit, title: str = "", description: str = "",
+    deadline: datetime.date | None = None,
+) -> Task:
+    """A lead unit's leader hands the task (or part of it) to a sub-unit as a child task.
+
+    The parent's lead stays accountable; the child's progress rolls up into the parent.
+    """
+    task = lock(task)
+    require(policy.can_delegate(user, task))
+    lead = policy.lead_unit_of(task)
+    if unit.pk not in descendant_ids(lead):
+        raise ServiceError(_("Chỉ giao lại được cho đơn vị cấp dưới của %(unit)s.") % {"unit": lead},
+                           code="not_sub_unit")
+    deadline = deadline or task.deadline
+    if task.deadline and deadline and deadline > task.deadline:
+        raise ServiceError(_("Hạn của nhiệm vụ giao lại không được sau hạn của nhiệm vụ gốc."), code="late")
+    child = create_task(
+        created_by=user, title=title or task.title, description=description or task.description,
+        directive=task.directive, deadline=deadline, deadline_text=task.deadline_text,
+        report_cycle=task.report_cycle, lead_unit=unit, parent=task, check_permission=False,
+        event=TaskEvent.DELEGATED,
+    )
+    # The parent's timeline says who handed what to whom (the child's own history starts at its creation).
+    save_version(task, user=user, fields=[],
+                 reason=_("Giao lại cho %(unit)s: %(title)s") % {"unit": unit, "title": child.title[:200]})
+    return child
+
+
+def _roll_up_progress(task: Task, user):
+    """A parent's progress follows its children's average while it has children (a sub-unit's report moves it)."""
+    parent = task.parent if task.parent_id else None
+    if parent is None:
+        return
+    children = list(parent.children.exclude(status=Task.Status.CANCELLED).values_list("status", "progress"))
+    if not children:
+        return
+    average = round(sum(100 if status == Task.Status.DONE else progress for status, progress in children)
+                    / len(children))
+    parent = Task.objects.select_for_update().get(pk=parent.pk)
+    if average > parent.progress:
+        parent.progress = average
+        save_version(parent, user=user, reason=_("Cập nhật tiến độ từ đơn vị cấp dưới"), fields=["progress"])
