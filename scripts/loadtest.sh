@@ -38,6 +38,8 @@ LIST_QUERY=${LIST_QUERY:-standing=overdue&standing=due_soon&standing=on_track}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 export DEBUG=0
+# generate_load is a development tool: installed with DEBUG off only when asked for.
+export PORTAL_DEVTOOLS=1
 export SECRET_KEY=${SECRET_KEY:-loadtest-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')}
 export ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench}
@@ -65,8 +67,8 @@ $PY manage.py shell -v0 -c "
 import json
 from django.conf import settings
 from django.test import Client
-from tasks.models import Membership
-from tasks import loadgen
+from units.models import Membership
+from devtools import loadgen
 leaders = (Membership.objects.filter(unit__code__startswith=loadgen.UNIT_CODE_PREFIX, role='leader')
            .select_related('user').order_by('unit__code', 'user_id'))
 seen, cookies = set(), []

@@ -1,6 +1,6 @@
 """What each middleware costs a page: CPU time per request spent in each middleware itself (not below it).
 
-    DEBUG=0 SECRET_KEY=x ALLOWED_HOSTS=127.0.0.1,testserver DATABASE_URL=postgres://... \
+    DEBUG=0 PORTAL_DEVTOOLS=1 SECRET_KEY=x ALLOWED_HOSTS=127.0.0.1,testserver DATABASE_URL=postgres://... \
     .venv/bin/python scripts/middleware_cost.py [--requests 100] [--url /tasks/?...] [--office]
 
 A probe is put between every two middleware of settings.MIDDLEWARE (and one around the view); each reads
@@ -29,7 +29,7 @@ from urllib.parse import urlencode  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
-from tasks import bench  # noqa: E402
+from devtools import bench  # noqa: E402
 
 MARKS: dict[int, list[float]] = {}
 

@@ -1,6 +1,6 @@
 """Profile the unit task list as `manage.py bench` requests it (docs/benchmarks.md, "Unit list under 50 ms").
 
-    DEBUG=0 SECRET_KEY=x ALLOWED_HOSTS=127.0.0.1,testserver \
+    DEBUG=0 PORTAL_DEVTOOLS=1 SECRET_KEY=x ALLOWED_HOSTS=127.0.0.1,testserver \
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
     .venv/bin/python scripts/profile_list.py [--requests 50] [--profile] [--url /tasks/?...] [--sort tottime]
 
@@ -33,7 +33,7 @@ from urllib.parse import urlencode  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.test import Client, RequestFactory, override_settings  # noqa: E402
 
-from tasks import bench  # noqa: E402
+from devtools import bench  # noqa: E402
 
 
 def percentile(values, share):

@@ -3,7 +3,7 @@
 Measures the daily digests end to end on the configured database and broker: N people with reminders due, a
 local SMTP server, W real Celery workers, the daily sweep published as beat publishes it; prints the rate,
 duplicates and lost digests, and last the line `bench_mail: digests=N workers=W rate_per_s=X elapsed_s=Y
-duplicates=D lost=L` (devtools/bench_mail.py). Needs aiosmtpd (requirements-test.txt).
+duplicates=D lost=L` (devtools/bench_mail/). Needs aiosmtpd (requirements-test.txt).
 """
 from django.core.management.base import BaseCommand, CommandError
 
