@@ -14,6 +14,7 @@ from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from kombu import Connection
 
 log = logging.getLogger("portal.health")
 
@@ -46,8 +47,6 @@ def check_database(alias: str = "default") -> None:
 
 def check_broker() -> None:
     """Connect to the Celery broker with the settings' URL and transport options, once, with a timeout."""
-    from kombu import Connection
-
     transport_options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {})
     url = settings.CELERY_BROKER_URL
     if url.startswith(("redis://", "rediss://", "sentinel://")):
