@@ -4,27 +4,13 @@ logout, the language switch and /healthz stay reachable; every other page sends 
 from urllib.parse import quote
 
 import pytest
-from django.contrib import admin
 from django.test.utils import override_script_prefix
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from tests.factories import UserFactory, office_user
 from tests.security.conftest import totp_now
 
 pytestmark = pytest.mark.django_db
-
-# Another deployment's URLconf (this module, under ROOT_URLCONF): the portal's pages at other addresses.
-urlpatterns = [
-    path("", include("core.urls")),
-    path("quan-tri/", admin.site.urls),
-    path("ngon-ngu/", include("django.conf.urls.i18n")),
-    path("tai-khoan/", include("accounts.urls")),
-    path("cong-viec/", include("intake.urls")),
-    path("cong-viec/", include("notifications.urls")),
-    path("cong-viec/", include("oversight.urls")),
-    path("cong-viec/", include("tasks.urls")),
-]
-
 
 class Site:
     """The portal as one deployment serves it: `url(name)` is the address a browser sees, `get`/`post` request it
@@ -60,7 +46,7 @@ def site(request, client, settings):
     elif request.param == "FORCE_SCRIPT_NAME":
         settings.FORCE_SCRIPT_NAME = "/portal"
     else:
-        settings.ROOT_URLCONF = __name__
+        settings.ROOT_URLCONF = "tests.other_urls"
         prefix = "/"
     # WSGIHandler sets the script prefix from the request for each request; the test client's handler does not.
     with override_script_prefix(prefix):

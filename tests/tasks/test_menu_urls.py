@@ -23,7 +23,7 @@ def mounted(request, settings):
     if request.param == "under /portal/":
         prefix, extra = "/portal/", {"SCRIPT_NAME": "/portal"}
     elif request.param == "another URLconf":
-        settings.ROOT_URLCONF = "tests.security.test_two_factor_exempt"
+        settings.ROOT_URLCONF = "tests.other_urls"
     with override_script_prefix(prefix):
         yield lambda client, url: client.get("/" + url.removeprefix(prefix), **extra)
 
