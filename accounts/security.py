@@ -3,8 +3,9 @@
 - client_ip: the address lockouts and the log use (REMOTE_ADDR, or our own proxy's X-Forwarded-For entry).
 - LoginThrottleBackend: django-axes' lockout check in front of Django's ModelBackend.
 - lockout_response: the Vietnamese page a locked-out person sees (HTTP 429).
-- TwoFactorMiddleware: staff need an OTP-verified session for /admin/ (PORTAL_ADMIN_REQUIRE_2FA); anyone who
-  enrolled a device is asked for a code after every login.
+- TwoFactorMiddleware: staff need an OTP-verified session for the admin (PORTAL_ADMIN_REQUIRE_2FA); anyone who
+  enrolled a device is asked for a code after every login. otp_exempt marks the views such a session may still
+  open.
 - SecurityEventMiddleware and the signal handlers: one line per security event on the "portal.security" logger
   (logins, failures, lockouts, denied access, group and permission changes, two-factor events). Never a password,
   a token, a session key or an OTP secret: only usernames, ids, addresses and paths.
@@ -22,13 +23,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.core.signals import setting_changed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.i18n import set_language
+from django_otp import user_has_device
 
 log = logging.getLogger("portal.security")
 
@@ -110,73 +112,53 @@ def admin_requires_2fa() -> bool:
     return bool(getattr(settings, "PORTAL_ADMIN_REQUIRE_2FA", False))
 
 
-def _admin_prefix() -> str:
-    return reverse("admin:index")
+def otp_exempt(view_func):
+    """Mark a view that a session still waiting for its second factor may open: the two-factor pages themselves
+    and logout. Read by TwoFactorMiddleware from the resolved view, as Django's LoginRequiredMiddleware reads
+    login_not_required, so it holds under any URLconf and script prefix."""
+    view_func.otp_exempt = True
+    return view_func
 
 
-# The paths an unverified session may still open, per (URLconf, script prefix, STATIC_URL): four reverse() on every
-# request of every signed-in person was ~0.3 ms of CPU for the same answer. Keyed, not computed once, because a
-# request may carry its own urlconf and tests override ROOT_URLCONF and the script prefix.
-_EXEMPT_CACHE: dict[tuple, tuple[str, ...]] = {}
-
-
-def _exempt_prefixes() -> tuple[str, ...]:
-    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), settings.STATIC_URL)
-    prefixes = _EXEMPT_CACHE.get(key)
-    if prefixes is None:
-        prefixes = (
-            reverse("otp_verify"), reverse("otp_setup"), reverse("logout"), reverse("admin:logout"),
-            "/" + settings.STATIC_URL.lstrip("/"), "/i18n/", "/healthz",
-        )
-        if len(_EXEMPT_CACHE) > 32:  # never grows without bound, whatever sets urlconfs
-            _EXEMPT_CACHE.clear()
-        _EXEMPT_CACHE[key] = prefixes
-    return prefixes
-
-
-@receiver(setting_changed)
-def _forget_exempt_prefixes(setting, **kwargs):
-    # override_settings of the URLs (or of anything reverse() reads) in tests: computed again on the next request.
-    if setting in ("ROOT_URLCONF", "STATIC_URL", "FORCE_SCRIPT_NAME"):
-        _EXEMPT_CACHE.clear()
+def reachable_without_second_factor(view_func, match) -> bool:
+    """Ours marked otp_exempt; any page that needs no login at all (Django's login_not_required: login, password
+    reset, the admin's login, /healthz), since a password alone already opens it; and two of Django's own that
+    we cannot mark: switching the language and the admin's logout (of whichever AdminSite)."""
+    return (
+        getattr(view_func, "otp_exempt", False)
+        or not getattr(view_func, "login_required", True)
+        or match.func is set_language
+        or (match.url_name == "logout" and "admin" in match.app_names)
+    )
 
 
 class TwoFactorMiddleware:
     """After django_otp's OTPMiddleware. An unverified session of
-    - a person who enrolled a device: sent to the verify page for every page;
-    - staff, when PORTAL_ADMIN_REQUIRE_2FA is on: sent to verify (or to enrol) for /admin/.
-    The two-factor pages themselves, logout, static files, language switching and /healthz stay reachable."""
+    - a person who enrolled a device: sent to the verify page from every page;
+    - staff, when PORTAL_ADMIN_REQUIRE_2FA is on: sent to verify (or to enrol) from the admin's pages.
+    Decided on the view the request resolved to (process_view), not on its path. Static files never get here
+    (WhiteNoise, or the development server's handler, serve them before the middleware)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        redirect = self._redirect_for(request)
-        if redirect is not None:
-            return redirect
         return self.get_response(request)
 
-    @staticmethod
-    def _exempt(path: str) -> bool:
-        return path.startswith(_exempt_prefixes())
-
-    def _redirect_for(self, request):
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
         if getattr(user, "is_verified", None) is None or user.is_verified():
             return None
-        path = request.path
-        if self._exempt(path):
-            return None
-        enrolled = request.session.get(SESSION_HAS_DEVICE, False)
-        if enrolled:
+        match = request.resolver_match
+        if request.session.get(SESSION_HAS_DEVICE, False):
             target = "otp_verify"
-        elif user.is_staff and admin_requires_2fa() and path.startswith(_admin_prefix()):
-            from django_otp import user_has_device
-
+        elif user.is_staff and admin_requires_2fa() and "admin" in match.app_names:
             target = "otp_verify" if user_has_device(user) else "otp_setup"
         else:
+            return None
+        if reachable_without_second_factor(view_func, match):
             return None
         security_event("otp_required", request, target=target)
         return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
@@ -213,8 +195,6 @@ class SecurityEventMiddleware:
 # --- Logins -----------------------------------------------------------------------------------------------
 @receiver(user_logged_in)
 def _log_login(sender, request, user, **kwargs):
-    from django_otp import user_has_device
-
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_HAS_DEVICE] = user_has_device(user)
     security_event("login", request, user=user)

@@ -24,7 +24,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .security import SESSION_HAS_DEVICE, admin_requires_2fa, security_event
+from .security import SESSION_HAS_DEVICE, admin_requires_2fa, otp_exempt, security_event
 
 DEVICE_NAME = "Ứng dụng xác thực"
 
@@ -72,6 +72,7 @@ def _verify(user, token: str):
     return None
 
 
+@otp_exempt
 @never_cache
 @sensitive_post_parameters("token")
 @login_required
@@ -102,6 +103,7 @@ def verify(request):
     return render(request, "otp/verify.html", {"form": form, "next": next_url})
 
 
+@otp_exempt
 @never_cache
 @sensitive_post_parameters("token")
 @login_required

@@ -10,6 +10,7 @@ import os
 import time
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -65,6 +66,7 @@ def check_broker() -> None:
 CHECKS = {"database": check_database, "broker": check_broker}
 
 
+@login_not_required  # for load balancers: no session, no second factor (accounts.security.TwoFactorMiddleware)
 @never_cache
 @require_safe
 def healthz(request):

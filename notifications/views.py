@@ -1,7 +1,8 @@
 """In-app notifications (the bell and /notifications/) and the office's outbox (/outbox/).
 
 Both read the notification ledger that the reminders and the task events write. A person sees their own notices about
-tasks they may still see (tasks.access); the outbox is the office's, and 404 for everyone else.
+tasks they may still see (notifications.selectors, on tasks.access) and changes them through notifications.services;
+the outbox is the office's, and 404 for everyone else.
 """
 from __future__ import annotations
 
@@ -11,34 +12,19 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from core.dates import local_today
-from tasks.access import visible
 
+from . import services
 from .delivery import describe, resend
 from .messages import build_message
-from .models import Notification, NotificationPreference, OutgoingEmail
+from .models import OutgoingEmail
+from .selectors import inbox, unread_count, wants_email_digest
 
 PAGE_SIZE = 30
-
-
-def inbox(user):
-    """A person's notices, newest first: those due by today, about tasks they may still see (tasks.access)."""
-    notices = visible(Notification.objects.filter(recipient=user, due_on__lte=local_today()), user)
-    return notices.select_related("task").order_by("-due_on", "-created_at", "-id")
-
-
-def unread_count(user) -> int:
-    """The bell's number, on every page: the inbox's unread notices."""
-    if not (user and user.is_authenticated):
-        return 0
-    unread = Notification.objects.filter(recipient=user, due_on__lte=local_today(), read_at__isnull=True)
-    return visible(unread, user).count()
 
 
 @login_required
@@ -48,11 +34,9 @@ def notification_list(request):
     if only_unread:
         notices = notices.filter(read_at__isnull=True)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    preference = NotificationPreference.objects.filter(user=request.user).first()
     return render(request, "notifications/notification_list.html", {
         "page_obj": page, "notifications": page.object_list, "only_unread": only_unread,
-        "unread": unread_count(request.user),
-        "email_digest": preference.email_digest if preference else True,
+        "unread": unread_count(request.user), "email_digest": wants_email_digest(request.user),
     })
 
 
@@ -61,7 +45,7 @@ def notification_open(request, pk):
     """Follow a notice to its task, marking it read on the way."""
     notice = get_object_or_404(inbox(request.user), pk=pk)
     if notice.read_at is None:
-        Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+        services.mark_notification_read(user=request.user, pk=notice.pk)
     return redirect(notice.task.get_absolute_url())
 
 
@@ -69,10 +53,11 @@ def notification_open(request, pk):
 @require_POST
 def notifications_mark_read(request):
     """Mark one notice (`pk` in the form) or all of them read."""
-    notices = inbox(request.user).filter(read_at__isnull=True)
-    if request.POST.get("pk"):
-        notices = notices.filter(pk=request.POST["pk"]) if request.POST["pk"].isdigit() else notices.none()
-    Notification.objects.filter(pk__in=list(notices.values_list("pk", flat=True))).update(read_at=timezone.now())
+    pk = request.POST.get("pk", "")
+    if not pk:
+        services.mark_all_notifications_read(user=request.user)
+    elif pk.isdigit():
+        services.mark_notification_read(user=request.user, pk=int(pk))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = "notifications:inbox"
@@ -84,7 +69,7 @@ def notifications_mark_read(request):
 def notification_preferences(request):
     """Turn the daily digest on or off (overdue notices are sent whatever the choice)."""
     enabled = request.POST.get("email_digest") == "on"
-    NotificationPreference.objects.update_or_create(user=request.user, defaults={"email_digest": enabled})
+    services.set_email_digest(user=request.user, enabled=enabled)
     if enabled:
         messages.success(request, _("Bạn sẽ nhận thư tổng hợp hằng ngày."))
     else:

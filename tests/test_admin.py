@@ -129,11 +129,27 @@ def test_the_office_opens_every_list_and_add_page(office, world):
 
 def test_the_office_opens_every_record_with_save_buttons(office, world):
     for model in OUR_MODELS:
+        if model is Assignment:
+            continue  # changed in the task's inline: below
         obj = model._default_manager.first()
         assert obj is not None, f"the fixture has no {model._meta.label}"
         response = office.get(change(obj))
         assert response.status_code == 200, model._meta.label
         assert 'name="_save"' in response.content.decode(), model._meta.label
+
+
+def test_the_office_changes_a_task_s_units_on_the_task_s_page_not_on_an_assignment_s(office, world):
+    assignment = world["task"].assignments.get(role=Assignment.Role.COORDINATING)
+    page = office.get(change(assignment)).content.decode()
+    assert 'name="_save"' not in page and "deletelink" not in page
+    assert change(world["task"]) in page  # the task, where its units are changed
+    assert office.get(add(Assignment)).status_code == 403
+    before = Assignment.objects.count()
+    delete_url = reverse("admin:tasks_assignment_delete", args=[assignment.pk])
+    assert office.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Assignment.objects.count() == before
+    task_page = office.get(change(world["task"])).content.decode()
+    assert 'name="_save"' in task_page and 'name="assignments-TOTAL_FORMS"' in task_page
 
 
 def test_the_office_sees_the_history_of_a_task(office, world):

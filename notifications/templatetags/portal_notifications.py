@@ -1,7 +1,7 @@
 """The bell in the navigation bar (templates/notifications/partials/bell.html)."""
 from django import template
 
-from notifications.views import unread_count
+from notifications.selectors import unread_count
 
 register = template.Library()
 

@@ -7,8 +7,16 @@ code); a save over a newer version raises core.errors.ConflictError.
 """
 from core.errors import ConflictError, ServiceError
 
-from .assigning import cancel_task, change_lead, create_task, create_tasks_for_directive, update_task
-from .common import TITLE_LENGTH, make_title, refresh_search_text
+from .assigning import (
+    EDITABLE_FIELDS,
+    cancel_task,
+    change_lead,
+    create_task,
+    create_tasks_for_directive,
+    edit_task,
+    update_task,
+)
+from .common import TITLE_LENGTH, completion_time, make_title, refresh_search_text
 from .work import (
     decide_completion,
     decide_extension,
@@ -20,8 +28,9 @@ from .work import (
 )
 
 __all__ = [
-    "ConflictError", "ServiceError", "TITLE_LENGTH", "cancel_task", "change_lead", "create_task",
-    "create_tasks_for_directive", "decide_completion", "decide_extension", "delegate_task", "make_title",
+    "ConflictError", "EDITABLE_FIELDS", "ServiceError", "TITLE_LENGTH", "cancel_task", "change_lead",
+    "completion_time", "create_task", "create_tasks_for_directive", "decide_completion", "decide_extension",
+    "delegate_task", "edit_task", "make_title",
     "propose_completion", "refresh_search_text", "request_extension", "submit_contribution",
     "submit_progress_report", "update_task",
 ]

@@ -19,7 +19,7 @@ from .. import policy
 from ..events import TaskEvent, announce
 from ..models import Attachment, ExtensionRequest, ProgressReport, Review, Task
 from .assigning import create_task
-from .common import lock, save_version
+from .common import close_review, completion_time, lock, mark_done, roll_up_progress, save_version
 
 
 def _store_attachments(report: ProgressReport, files: Iterable[UploadedAttachment]):
@@ -52,7 +52,7 @@ def submit_progress_report(
         task.progress = percent
         save_version(task, user=user, reason=_("Báo cáo tiến độ %(percent)s%%") % {"percent": percent},
               fields=["progress"])
-    _roll_up_progress(task, user)
+    roll_up_progress(task, user)
     return report
 
 
@@ -103,17 +103,11 @@ def decide_completion(
         raise ServiceError(_("Không có đề nghị hoàn thành nào đang chờ đánh giá."), code="status")
     if not approve and not comment.strip():
         raise ServiceError(_("Khi trả lại, vui lòng ghi rõ lý do."), code="required")
-    review.outcome = Review.Outcome.APPROVED if approve else Review.Outcome.RETURNED
-    review.reviewer = user
-    review.reviewed_at = timezone.now()
-    review.comment = comment
-    review._history_user = user
-    review.save(update_fields=["outcome", "reviewer", "reviewed_at", "comment"])
+    done_at = completion_time(task)  # read while the proposal still waits
+    close_review(review, user=user, outcome=Review.Outcome.APPROVED if approve else Review.Outcome.RETURNED,
+                 comment=comment)
     if approve:
-        task.status = Task.Status.DONE
-        # Done as of the day the unit proposed it: the office's review time does not make a unit late.
-        task.completed_at = review.proposed_at
-        task.progress = 100
+        mark_done(task, at=done_at)
         save_version(task, user=user, reason=_("Xác nhận hoàn thành"), fields=["status", "completed_at", "progress"])
         announce(task, TaskEvent.COMPLETION_APPROVED)
     else:
@@ -121,7 +115,7 @@ def decide_completion(
         save_version(task, user=user, reason=_("Trả lại: %(comment)s") % {"comment": comment[:200]}, fields=["status"])
         announce(task, TaskEvent.COMPLETION_RETURNED)
     # The decided task is the child: its parent's progress follows (it used to roll up the grandparent).
-    _roll_up_progress(task, user)
+    roll_up_progress(task, user)
     return review
 
 
@@ -216,19 +210,3 @@ def delegate_task(
     save_version(task, user=user, fields=[],
                  reason=_("Giao lại cho %(unit)s: %(title)s") % {"unit": unit, "title": child.title[:200]})
     return child
-
-
-def _roll_up_progress(task: Task, user):
-    """A parent's progress follows its children's average while it has children (a sub-unit's report moves it)."""
-    parent = task.parent if task.parent_id else None
-    if parent is None:
-        return
-    children = list(parent.children.exclude(status=Task.Status.CANCELLED).values_list("status", "progress"))
-    if not children:
-        return
-    average = round(sum(100 if status == Task.Status.DONE else progress for status, progress in children)
-                    / len(children))
-    parent = Task.objects.select_for_update().get(pk=parent.pk)
-    if average > parent.progress:
-        parent.progress = average
-        save_version(parent, user=user, reason=_("Cập nhật tiến độ từ đơn vị cấp dưới"), fields=["progress"])

@@ -1,4 +1,4 @@
-"""The bell's number is counted by its own short query (views_notifications.unread_count, on every page); it must
+"""The bell's number is counted by its own short query (notifications.selectors.unread_count, on every page); it must
 count exactly the unread notices the person's notification list shows: never a notice about a task they cannot
 see, another person's, a unit mailbox's, one due later, or one already read."""
 import datetime
@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import Notification
-from notifications.views import inbox, unread_count
+from notifications.selectors import inbox, unread_count
 from tests.factories import TaskFactory, UnitFactory, UserFactory, leader, member, office_user
 
 pytestmark = pytest.mark.django_db
