@@ -65,7 +65,9 @@ def test_portal_and_admin_pages_load_with_no_csp_violation(chromium, settings):
     # The admin asks for two-factor enrolment first: scan (read) the key, type the code.
     visit(page, "/admin/")
     assert "/accounts/2fa/setup/" in page.url
-    assert page.locator("figure svg").count() == 1
+    # The QR code is a data: image: drawn, so the Content-Security-Policy let it load.
+    qr = page.locator("figure img[src^='data:image/svg+xml']")
+    assert qr.count() == 1 and qr.evaluate("image => image.complete && image.naturalWidth > 0")
     secret = "".join(page.locator(".font-monospace").inner_text().split())
     page.fill("input[name=token]", f"{TOTP(base64.b32decode(secret)).token():06d}")
     page.press("input[name=token]", "Enter")
