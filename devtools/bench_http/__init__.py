@@ -94,28 +94,30 @@ def run(tasks: int, *, units: int | None = None, requests: int = REQUESTS, warmu
         raise BenchError("--requests, --export-requests and --workers must be at least 1, --warmup at least 0")
     summary = loadgen.generate(tasks, units=units, log=out)
     out(summary.line())
+    pages = pick_pages(bench.build_context(), only)  # before the wait: a mistyped --only fails at once
     quiet = wait_for_quiet(max_load, max_busy, max_wait, poll, out)
     out(quiet.line())
-    ctx = bench.build_context()
-    pages = pick_pages(ctx, only)
     jars = sign_in(user for result, user in pages if result.state == "ok")
-    work = Path(tempfile.mkdtemp(prefix="bench_http."))
-    out(f"temporary folder: {work}")
-    servers: dict[bool, Server] = {}
+    servers: dict[str, Server] = {}
+    work = None
     restore = _stop_on_sigterm()
     try:
+        work = Path(tempfile.mkdtemp(prefix="bench_http."))
+        out(f"temporary folder: {work}")
         env = server_env(work)
         collectstatic(env)
         dbname = connection.settings_dict["NAME"] if connection.vendor == "postgresql" else None
         for result, user in pages:
             if result.state != "ok":
                 continue
-            no_cache = result.key == "dashboard_built"
-            if no_cache not in servers:
-                servers[no_cache] = Server(work, env, workers=workers, no_cache=no_cache).start()
-                out(f"gunicorn ({servers[no_cache].name}) pid {servers[no_cache].process.pid} answers /healthz on "
-                    f"port {servers[no_cache].port}: {' '.join(servers[no_cache].command[2:])}")
-            server = servers[no_cache]
+            kind = "no-cache" if result.key == "dashboard_built" else "server"
+            server = servers.get(kind)
+            if server is None:
+                # In the dict before it starts: one that fails to boot is still stopped below.
+                server = servers[kind] = Server(work, env, workers=workers, no_cache=kind == "no-cache")
+                server.start()
+                out(f"gunicorn ({kind}) pid {server.process.pid} answers /healthz on port {server.port}: "
+                    f"{' '.join(server.command[2:])}")
             heavy = result.key == "export"
             watch = CpuWatch(server.process.pid, dbname)
             watch.start()
@@ -130,7 +132,8 @@ def run(tasks: int, *, units: int | None = None, requests: int = REQUESTS, warmu
     finally:
         for server in servers.values():
             server.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
         restore()
     results = [result for result, _user in pages]
     return report(tasks, summary, quiet, results, server_log, max_other_cpu, out), results
