@@ -192,6 +192,11 @@ def _admin_registered() -> bool:
     return admin.site.is_registered(Task)
 
 
+def available(key: str, url: str) -> bool:
+    """Whether the page exists in this tree (else it is reported "n/a"); devtools.bench_http asks the same."""
+    return _path_exists(url) and (key != "admin" or _admin_registered())
+
+
 def _get(client: Client, url: str):
     response = client.get(url, secure=True)
     if getattr(response, "streaming", False):
@@ -203,7 +208,7 @@ def measure_page(key, label, who, user, url, requests=REQUESTS, warmup=WARMUP) -
     result = Result(key=key, label=label, who=who)
     url = url() if callable(url) else url
     result.url = url
-    if not _path_exists(url) or (key == "admin" and not _admin_registered()):
+    if not available(key, url):
         result.state = "n/a"
         return result
     client = Client()
@@ -324,7 +329,7 @@ def measure_sweep() -> dict:
 # --- the run ----------------------------------------------------------------------------------------------------
 
 
-def _fmt(value, digits=1) -> str:
+def fmt(value, digits=1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
@@ -364,22 +369,27 @@ def _measure_all(ctx, overrides, requests, warmup, only, out) -> list[Result]:
                 result = measure_page(key, label, who, user, url, requests=n,
                                       warmup=1 if key == "export" else warmup)
             results.append(result)
-            out(f"  measured {key:<12} {result.state:<8} p95={_fmt(result.p95)} ms queries={result.queries}")
+            out(f"  measured {key:<12} {result.state:<8} p95={fmt(result.p95)} ms queries={result.queries}")
         results.append(measure_floor(ctx.leader, requests=requests, warmup=warmup))
     return results
 
 
+def print_table(header, rows, out) -> None:
+    """Columns padded to their widest cell under a dashed rule (devtools.bench_http prints the same table)."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        out("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+
+
 def report(tasks, summary, ctx, results, sweep_result, out) -> str:
     by_key = {r.key: r for r in results}
-    rows = [(r.label, r.who, r.state, _fmt(r.p50), _fmt(r.p95), "n/a" if r.queries is None else str(r.queries),
+    rows = [(r.label, r.who, r.state, fmt(r.p50), fmt(r.p95), "n/a" if r.queries is None else str(r.queries),
              str(len(r.times_ms))) for r in results]
     header = ("trang", "người xem", "trạng thái", "p50 ms", "p95 ms", "truy vấn", "lần đo")
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     out("")
     out(f"tasks={tasks} units={summary.units} database={connection.vendor} "
         f"reports={ProgressReport.objects.count()} users={get_user_model().objects.count()}")
-    for row in [header, tuple("-" * w for w in widths), *rows]:
-        out("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+    print_table(header, rows, out)
     if sweep_result.get("state") == "ok":
         out(f"sweep: {sweep_result['function']} {sweep_result['seconds']:.2f} s; memory: Python allocations peak "
             f"{sweep_result['traced_peak_mb']:.0f} MB, resident peak +{sweep_result['rss_growth_mb']:.0f} MB "
@@ -399,10 +409,10 @@ def report(tasks, summary, ctx, results, sweep_result, out) -> str:
         return "n/a" if not result or result.state != "ok" else str(result.queries)
 
     line = (
-        f"bench: tasks={tasks} list_p95_ms={_fmt(p95('list'))} list_queries={queries('list')} "
-        f"floor_ratio={_fmt(ratio(p95('list'), p95('floor')), 2)} admin_ratio={_fmt(ratio(p95('list'), p95('admin')), 2)} "
-        f"dashboard_p95_ms={_fmt(p95('dashboard'))} dashboard_queries={queries('dashboard')} "
-        f"sweep_s={_fmt(sweep_result.get('seconds'), 2)} sweep_mb={_fmt(sweep_result.get('mb'), 0)}"
+        f"bench: tasks={tasks} list_p95_ms={fmt(p95('list'))} list_queries={queries('list')} "
+        f"floor_ratio={fmt(ratio(p95('list'), p95('floor')), 2)} admin_ratio={fmt(ratio(p95('list'), p95('admin')), 2)} "
+        f"dashboard_p95_ms={fmt(p95('dashboard'))} dashboard_queries={queries('dashboard')} "
+        f"sweep_s={fmt(sweep_result.get('seconds'), 2)} sweep_mb={fmt(sweep_result.get('mb'), 0)}"
     )
     out(line)
     return line

@@ -13,6 +13,7 @@ import redis
 from celery import Celery
 from django.conf import settings
 
+from ..processes import stop_group
 from .common import CELERY, BenchError
 from .data import database_url
 
@@ -103,19 +104,7 @@ class Worker:
     def stop(self) -> None:
         """Warm shutdown (SIGTERM to the worker's own pid: it finishes what it holds), then SIGKILL to its process
         group, which holds only the processes this worker forked."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.wait(timeout=10)
+        stop_group(self.process, grace=20)
 
     def log_tail(self, lines: int = 30) -> str:
         try:
