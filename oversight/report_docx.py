@@ -31,7 +31,9 @@ from tasks.models import Assignment, ProgressReport
 from tasks.standing import Standing
 from units.models import Unit
 
-from .dashboard.board import COUNTED, DUE, Selection, base_tasks, rate
+from .dashboard.board import base_tasks, rate
+from .dashboard.forms import Selection
+from .dashboard.links import COUNTED, DUE
 
 FONT = "Times New Roman"
 EXCERPT_CHARS = 400
