@@ -7,5 +7,9 @@ Its modules, each importing only those listed before it:
 - links: the standings counted and the task-list links that open exactly the tasks behind a number;
 - board: the three aggregates that build the board, and the definition of every figure (its docstring);
 - cache: the board cached for a minute, and the key of the page's fragments drawn from it;
-- charts: the charts' data; tables: the tables under the charts and the "see all" tables, as plain rows.
+- charts: the charts' data; tables: the tables under the charts and the "see all" tables, as plain rows;
+- page: the charts and tables of a board, drawn only when the page's cached fragment is missing.
+
+Their HTML is in templates/oversight/ (the tables' rows in partials/dashboard_table.html, the chart data through
+json_script), never in Python.
 """
