@@ -2,8 +2,8 @@
 
 The caller hands in the queryset (visible_tasks(user) through the list's filter), so the export can never show
 more than the list. The workbook is written with openpyxl's write-only mode: rows go to a temporary file as they
-are read, a few kilobytes of memory per row whatever the number of tasks, and the database is read in chunks
-(prefetching each chunk's units in one query).
+are read, a few kilobytes of memory per row whatever the number of tasks, and the database is read in chunks: the
+lead unit in the tasks' own query (Task.objects.with_lead_unit), each chunk's coordinating units in one more.
 """
 from __future__ import annotations
 
@@ -51,10 +51,12 @@ def _columns():
 
 def export_queryset(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """What one row needs, without a query per row (the queryset must carry the `standing` annotation)."""
-    units = Assignment.objects.select_related("unit").order_by("unit__order", "unit__name")
+    coordinating = (Assignment.objects.filter(role=Assignment.Role.COORDINATING).select_related("unit")
+                    .order_by("unit__order", "unit__name"))
     return (
-        tasks.select_related("directive__resolution")
-        .prefetch_related(Prefetch("assignments", queryset=units))
+        tasks.with_lead_unit()
+        .select_related("directive__resolution")
+        .prefetch_related(Prefetch("assignments", queryset=coordinating, to_attr="coordinating"))
         .defer("description", "search_text")
     )
 
@@ -67,12 +69,6 @@ def _date_cell(ws, value: datetime.date | None):
 
 
 def _row(ws, number: int, task: Task, standing_labels: dict, status_labels: dict, cycle_labels: dict):
-    lead, coordinating = "", []
-    for assignment in task.assignments.all():
-        if assignment.role == Assignment.Role.LEAD:
-            lead = assignment.unit.name
-        else:
-            coordinating.append(assignment.unit.name)
     directive = task.directive
     document = str(directive.resolution) if directive else ""
     place = " ".join(part for part in (directive.section_path, directive.label) if part) if directive else ""
@@ -86,8 +82,8 @@ def _row(ws, number: int, task: Task, standing_labels: dict, status_labels: dict
         title,
         document,
         place,
-        lead,
-        "; ".join(coordinating),
+        task.lead_unit_name or "",
+        "; ".join(assignment.unit.name for assignment in task.coordinating),
         _date_cell(ws, task.deadline),
         _date_cell(ws, task.original_deadline),
         task.deadline_text,

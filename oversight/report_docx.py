@@ -7,7 +7,8 @@ A4 with margins of 2 cm (top, bottom), 3 cm (left) and 1.5 cm (right).
 
 The figures come from the same selection as the dashboard (oversight.dashboard: the person's visible tasks, the
 period, document and unit group; cancelled tasks left out), counted per document and per lead unit from one
-query that also brings each task's latest progress report (trimmed: the report is for reading, not an archive).
+query that also brings each task's lead unit (Task.objects.with_lead_unit) and latest progress report (trimmed:
+the report is for reading, not an archive), and one more for the lead units' places in the directory's order.
 """
 from __future__ import annotations
 
@@ -27,11 +28,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from accounts.identity import scope_for
-from tasks.models import Assignment, ProgressReport
+from tasks.models import ProgressReport
 from tasks.standing import Standing
 from units.models import Unit
 
-from .dashboard.board import COUNTED, DUE, Selection, base_tasks, rate
+from .dashboard.board import base_tasks, rate
+from .dashboard.forms import Selection
+from .dashboard.links import COUNTED, DUE
 
 FONT = "Times New Roman"
 EXCERPT_CHARS = 400
@@ -107,14 +110,11 @@ def collect(user, selection: Selection, today: datetime.date | None = None) -> R
     today = today or timezone.localdate()
     latest = ProgressReport.objects.filter(task=OuterRef("pk"), kind=ProgressReport.Kind.REPORT).order_by(
         "-created_at", "-id")
-    lead = Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD)
     rows = (
         base_tasks(user, selection.list_data(), today)
+        .with_lead_unit()
         .select_related("directive__resolution")
         .annotate(
-            lead_id=Subquery(lead.values("unit_id")[:1]),
-            lead_name=Subquery(lead.values("unit__name")[:1]),
-            lead_order=Subquery(lead.values("unit__order")[:1]),
             report_text=Subquery(latest.values("text")[:1]),
             report_at=Subquery(latest.values("created_at")[:1]),
         )
@@ -126,12 +126,18 @@ def collect(user, selection: Selection, today: datetime.date | None = None) -> R
     for task in rows:
         resolution = task.directive.resolution if task.directive_id else None
         doc = documents.setdefault(resolution.pk if resolution else None, DocumentBlock(resolution))
-        unit_block = doc.units.setdefault(task.lead_id, UnitBlock(
-            task.lead_id, task.lead_name or _("(chưa có đơn vị chủ trì)"), task.lead_order or 0))
+        unit_block = doc.units.setdefault(task.lead_unit_id, UnitBlock(
+            task.lead_unit_id, task.lead_unit_name or _("(chưa có đơn vị chủ trì)"), 0))
         unit_block.counts[task.standing] += 1
         unit_block.tasks.append(task)
         if task.standing == Standing.OVERDUE:
             overdue.append(task)
+    # The units in the directory's order: one query for the few hundred lead units, not a column per task.
+    orders = dict(Unit.objects.filter(pk__in={pk for doc in documents.values() for pk in doc.units if pk})
+                  .values_list("pk", "order"))
+    for doc in documents.values():
+        for block in doc.units.values():
+            block.order = orders.get(block.unit_id, 0)
     ordered = sorted(
         documents.values(),
         key=lambda d: (d.document is None, -(d.document.issued_on.toordinal() if d.document else 0),
@@ -423,7 +429,7 @@ def render(data: ReportData) -> bytes:
             _cell_para(cell, text, 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         for number, task in enumerate(data.overdue, start=1):
             cells = table.add_row().cells
-            values = [str(number), task.title, task.lead_name or "", _fmt(task.deadline),
+            values = [str(number), task.title, task.lead_unit_name or "", _fmt(task.deadline),
                       str((data.today - task.deadline).days)]
             for index, (cell, value) in enumerate(zip(cells, values)):
                 align = WD_ALIGN_PARAGRAPH.LEFT if index in (1, 2) else WD_ALIGN_PARAGRAPH.CENTER

@@ -2,10 +2,10 @@
 personal calendar feed.
 
 Thin views: the reads live in oversight.dashboard, oversight.exports, oversight.report_docx and
-oversight.calendar_feed, and who may see what in tasks.access. The dashboard and the report are for the office, the standing committee and
-unit leaders; anyone else gets 404, as for anything they may not see (DESIGN.md: never 403, never a hint). An
-officer's navigation has no link to them, so a 404 only answers a typed or forwarded address; a redirect would
-quietly hide that the address is wrong for them.
+oversight.calendar_feed, and who may see what in tasks.access. The dashboard and the report are for the office,
+the standing committee and unit leaders; anyone else gets 404, as for anything they may not see (DESIGN.md: never
+403, never a hint). An officer's navigation has no link to them, so a 404 only answers a typed or forwarded
+address; a redirect would quietly hide that the address is wrong for them.
 """
 from __future__ import annotations
 
@@ -28,7 +28,11 @@ from units.models import Unit
 
 from . import calendar_feed, exports, report_docx
 from .access import may_see_dashboard
-from .dashboard import board as dashboard
+from .dashboard import cache as board_cache
+from .dashboard import links, tables
+from .dashboard.forms import DashboardFilterForm
+from .dashboard.page import BoardDrawing
+from .dashboard.periods import current_quarter
 from .models import CalendarToken
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,10 +68,10 @@ def dashboard_view(request):
     user = request.user
     _require_dashboard(user)
     today = local_today()
-    form = dashboard.DashboardFilterForm(request.GET or None, user=user, today=today)
+    form = DashboardFilterForm(request.GET or None, user=user, today=today)
     selection = form.selection()
     if not form.is_bound:
-        form = dashboard.DashboardFilterForm(initial={"period": selection.period.key}, user=user, today=today)
+        form = DashboardFilterForm(initial={"period": selection.period.key}, user=user, today=today)
     choices_url = _document_choices_url()
     report_query = urlencode(selection.query_params())
     context = {
@@ -77,22 +81,21 @@ def dashboard_view(request):
         "document_options": form.document_options(searched=bool(choices_url), selection=selection),
         "document_choices_url": choices_url,
         "report_url": reverse("oversight:report") + "?" + report_query,
-        "export_url": dashboard.export_url({**selection.list_data(), "standing": dashboard.COUNTED}),
-        "list_url": dashboard.list_url({**selection.list_data(), "standing": dashboard.COUNTED}),
+        "export_url": links.export_url({**selection.list_data(), "standing": links.COUNTED}),
+        "list_url": links.list_url({**selection.list_data(), "standing": links.COUNTED}),
         "dashboard_url": reverse("oversight:dashboard") + "?" + report_query,
     }
     what = request.GET.get("all")
     if what == "documents":
-        section, page = dashboard.all_documents_table(user, selection, request.GET.get("page"), today)
+        section, page = tables.all_documents_table(user, selection, request.GET.get("page"), today)
         return render(request, "oversight/dashboard_all.html", {**context, "section": section, "page_obj": page})
-    board = dashboard.cached_build(user, selection, today)
+    board = board_cache.cached_build(user, selection, today)
     context["board"] = board
     if what == "units":
         sort = "rate" if request.GET.get("sort") == "rate" else "overdue"
-        section, page = dashboard.all_units_table(board, sort, request.GET.get("page"))
+        section, page = tables.all_units_table(board, sort, request.GET.get("page"))
         return render(request, "oversight/dashboard_all.html", {**context, "section": section, "page_obj": page})
-    charts = dashboard.chart_data(board)
-    context.update(charts=charts, charts_script=dashboard.charts_script(charts), sections=dashboard.sections(board))
+    context["drawing"] = BoardDrawing(board)
     return render(request, "oversight/dashboard.html", context)
 
 
@@ -116,8 +119,7 @@ def implementation_report(request):
     user = request.user
     _require_dashboard(user)
     today = local_today()
-    form = dashboard.DashboardFilterForm(request.GET, user=user, today=today,
-                                         default_period=dashboard.current_quarter(today))
+    form = DashboardFilterForm(request.GET, user=user, today=today, default_period=current_quarter(today))
     data = report_docx.collect(user, form.selection(), today)
     response = HttpResponse(report_docx.render(data), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{report_docx.filename(data)}"'

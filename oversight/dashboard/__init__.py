@@ -1,0 +1,15 @@
+"""The oversight dashboard: who is late, on what, and is it getting better.
+
+Its modules, each importing only those listed before it:
+
+- periods: a quarter, a half-year, a year or two dates;
+- forms: the dashboard's filter form and the Selection it makes;
+- links: the standings counted and the task-list links that open exactly the tasks behind a number;
+- board: the three aggregates that build the board, and the definition of every figure (its docstring);
+- cache: the board cached for a minute, and the key of the page's fragments drawn from it;
+- charts: the charts' data; tables: the tables under the charts and the "see all" tables, as plain rows;
+- page: the charts and tables of a board, drawn only when the page's cached fragment is missing.
+
+Their HTML is in templates/oversight/ (the tables' rows in partials/dashboard_table.html, the chart data through
+json_script), never in Python.
+"""

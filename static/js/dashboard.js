@@ -1,4 +1,4 @@
-/* The oversight dashboard's charts (templates/tasks/dashboard.html).
+/* The oversight dashboard's charts (templates/oversight/dashboard.html).
  *
  * No inline script: the data comes from <script type="application/json" id="dashboard-charts"> (json_script),
  * the drawing is here, so the page works under a Content-Security-Policy without 'unsafe-inline'.

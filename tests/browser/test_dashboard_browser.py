@@ -11,7 +11,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from tests.browser.conftest import SCREENSHOTS  # noqa: E402
 from tests.factories import office_user  # noqa: E402
-from tests.tasks.test_dashboard import make_portfolio  # noqa: E402
+from tests.tasks.dashboard_support import make_portfolio  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from oversight import exports
 from tasks.models import Assignment, Task
 from tasks.standing import Standing
 from tests.factories import TaskFactory, UnitFactory, leader, member, office_user
-from tests.tasks.test_dashboard import list_count, make_portfolio
+from tests.tasks.dashboard_support import list_count, make_portfolio
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 
-from oversight.dashboard import board as dashboard
+from oversight.dashboard.links import COUNTED
 from tasks.models import Task
 from tasks.standing import Standing
 from tests.factories import ProgressReportFactory, TaskFactory, UnitFactory, leader, member, office_user
-from tests.tasks.test_dashboard import custom_query, lead_of, make_portfolio, truth
+from tests.tasks.dashboard_support import custom_query, lead_of, make_portfolio, truth
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_per_document_and_per_unit_rows_agree_with_the_database(client, portfoli
         for task in Task.objects.filter(pk__in=ids).select_related("directive"):
             key = (task.directive.resolution_id if task.directive_id else None,
                    next(u.name for u in portfolio.units if u.pk == lead_of(task)))
-            cells.setdefault(key, dict.fromkeys(dashboard.COUNTED, 0))[standing] += 1
+            cells.setdefault(key, dict.fromkeys(COUNTED, 0))[standing] += 1
     tables = unit_tables(document)
     doc_keys = sorted({k[0] for k in cells}, key=lambda pk: (pk is None, pk and -next(
         d.issued_on.toordinal() for d in portfolio.documents if d.pk == pk)))

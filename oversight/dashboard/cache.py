@@ -1,0 +1,85 @@
+"""The board and the page's fragments drawn from it, cached for a minute.
+
+The board is built at most once a minute for the same scope, selection, language and day (a cached board costs no
+query of its own); the page says when its figures were computed. The tables and the chart data drawn from a board
+are cached under the board's key and the instant it was built ({% cached_fragment %} in
+oversight.templatetags.dashboard_fragments), so they always show the figures of the board above them. A cache
+that fails (Redis down) only costs the build and the drawing: the page never breaks on it.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.utils import translation
+
+from accounts.identity import scope_for
+from core.dates import local_today
+
+from .board import Dashboard, build
+from .forms import Selection
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 60
+CACHE_VERSION = 2  # bump when Dashboard's fields change, so that no older pickled board is read back
+UNAVAILABLE = object()  # what read() answers when the cache does not
+
+
+def read(key: str):
+    """The cached value (None when there is none), or UNAVAILABLE when the cache did not answer."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any backend error: the caller goes on without the cache
+        logger.warning("dashboard cache unavailable (get)", exc_info=True)
+        return UNAVAILABLE
+
+
+def write(key: str, value) -> bool:
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("dashboard cache unavailable (set)", exc_info=True)
+        return False
+    return True
+
+
+def cache_key(user, selection: Selection, today: datetime.date) -> str:
+    """Keyed by the set of units the person sees (never the person alone: two leaders of the same unit share a
+    board, a leader of another unit never gets it), the selection, the language and the day."""
+    scope = scope_for(user)
+    if scope.all_units:
+        who = "all"
+    else:
+        who = hashlib.sha256(",".join(map(str, sorted(scope.unit_ids))).encode()).hexdigest()[:32]
+    period = selection.period
+    chosen = (f"{period.key}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:"
+              f"{selection.document.pk if selection.document else ''}:{selection.group.pk if selection.group else ''}")
+    return f"dashboard:{CACHE_VERSION}:{who}:{chosen}:{translation.get_language()}:{today:%Y%m%d}"
+
+
+def cached_build(user, selection: Selection, today: datetime.date | None = None) -> Dashboard:
+    """build(), or the same board built less than CACHE_SECONDS ago."""
+    today = today or local_today()
+    key = cache_key(user, selection, today)
+    found = read(key)
+    if isinstance(found, Dashboard):
+        return found
+    board = build(user, selection, today)
+    # A cache that did not answer the read is not asked again for this page: a frozen Redis makes every question
+    # wait out its socket timeout.
+    if found is not UNAVAILABLE:
+        board.cache_key = key
+        if not write(key, board):
+            board.cache_key = ""
+    return board
+
+
+def fragment_key(board: Dashboard, name: str) -> str:
+    """The key of the fragment `name` drawn from `board`: the board's own key and the instant it was built, so a
+    rebuilt board never shows the tables of the one before; empty (do not cache) when the board's cache failed."""
+    if not board.cache_key or board.built_at is None:
+        return ""
+    return f"{board.cache_key}:{name}:{board.built_at:%Y%m%d%H%M%S%f}"
