@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks import services
-from tasks.filters import TaskFilterForm, filter_tasks
+from tasks.filters import TaskFilter, filter_tasks
 from tasks.models import Task
 from tasks.access import visible_tasks
 from tasks.views.choices import CHOICES_LIMIT
@@ -224,22 +224,23 @@ def test_the_list_asks_the_database_the_same_few_times_whatever_the_page_size(cl
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_filter_tasks_is_usable_without_the_view(units):
-    """The export and the dashboard reuse the form and filter_tasks directly."""
+def test_the_filters_and_filter_tasks_are_usable_without_the_view(units):
+    """The export uses TaskFilter directly; the dashboard filter_tasks with data it has cleaned itself."""
     unit = units["tuyen_giao"]
     make("Quá hạn của ban", lead=unit, deadline=days(-1))
     make("Trong hạn của ban", lead=unit, deadline=days(20))
     boss = leader(unit)
-    form = TaskFilterForm({"standing": ["overdue"], "q": "qua han"}, user=boss)
-    assert form.is_valid(), form.errors
-    tasks = filter_tasks(visible_tasks(boss), form.cleaned_data, user=boss)
+    filterset = TaskFilter({"standing": ["overdue"], "q": "qua han"}, visible_tasks(boss), user=boss)
+    assert filterset.is_valid(), filterset.errors
+    assert [task.title for task in filterset.qs] == ["Quá hạn của ban"]
+    tasks = filter_tasks(visible_tasks(boss), filterset.form.cleaned_data, user=boss)
     assert [task.title for task in tasks] == ["Quá hạn của ban"]
     assert list(filter_tasks(visible_tasks(boss), {})) == list(visible_tasks(boss).order_by("deadline", "id"))
 
 
 def test_the_unit_choices_are_only_the_units_the_person_sees(units):
     boss = leader(units["tuyen_giao"])
-    choices = list(TaskFilterForm({}, user=boss).fields["unit"].queryset)
+    choices = list(TaskFilter({}, user=boss).form.fields["unit"].queryset)
     assert choices == [units["tuyen_giao"]]
 
 
