@@ -22,6 +22,7 @@ Every filter is a GET parameter, so a filtered list is a link that can be bookma
 """
 from __future__ import annotations
 
+import copy
 import functools
 
 import django_filters
@@ -31,6 +32,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import scope_for
+from core.forms import DATE_INPUT_FORMATS
 from core.text import search_words
 from resolutions.models import Resolution
 from units.models import Unit
@@ -39,8 +41,6 @@ from .access import visible_resolutions, visible_units
 from .models import LIST_ORDER_NULLS_LAST, Assignment, Task
 from .standing import ATTENTION_ORDER, Standing, standing_condition
 from .widgets import Checkboxes, FilterBoundField, FilterSelect, SearchedSelect, field_group
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 SORTS = {
     "deadline": (_("Hạn xử lý (gần nhất trước)"), ["deadline_is_null", "deadline", "id"]),
@@ -105,7 +105,42 @@ class ListedUnits(BaseChoiceIterator):
         yield from self.field.queryset.values_list("pk", "name")
 
 
-class IdFilter(django_filters.Filter):
+class LightCopy:
+    """A filter that a FilterSet copies cheaply: django-filter deep-copies every filter of the class for each
+    FilterSet (0.18 ms of CPU per request for these 14). The copy shares the filter's settings (label, widget,
+    choices), which nothing changes once the form class is built (TaskFilter.get_form_class), and gets its own
+    FilterMethod, bound to the copy and so to this request's FilterSet."""
+
+    def __deepcopy__(self, memo):
+        clone = copy.copy(self)
+        if self.method is not None:
+            clone.method = self.method
+        memo[id(self)] = clone
+        return clone
+
+
+# django-filter's filters, copied lightly.
+class CharFilter(LightCopy, django_filters.CharFilter):
+    pass
+
+
+class ChoiceFilter(LightCopy, django_filters.ChoiceFilter):
+    pass
+
+
+class MultipleChoiceFilter(LightCopy, django_filters.MultipleChoiceFilter):
+    pass
+
+
+class ModelChoiceFilter(LightCopy, django_filters.ModelChoiceFilter):
+    pass
+
+
+class DateFilter(LightCopy, django_filters.DateFilter):
+    pass
+
+
+class IdFilter(LightCopy, django_filters.Filter):
     """A primary key in the query string. An id beyond 64 bits is an invalid value, not an OverflowError from
     SQLite's driver (a 500)."""
 
@@ -116,15 +151,15 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class SortFilter(django_filters.ChoiceFilter):
+class SortFilter(ChoiceFilter):
     """The order of the list: always applied, the default one when none (or a bad one) was asked for."""
 
     def filter(self, qs, value):
         return sort_tasks(qs, value or DEFAULT_SORT)
 
 
-def date_filter(label, **kwargs) -> django_filters.DateFilter:
-    return django_filters.DateFilter(label=label, input_formats=DATE_INPUT_FORMATS, **kwargs)
+def date_filter(label, **kwargs) -> DateFilter:
+    return DateFilter(label=label, input_formats=DATE_INPUT_FORMATS, **kwargs)
 
 
 def date_box():
@@ -136,34 +171,31 @@ class TaskFilter(django_filters.FilterSet):
     """The filters of the task list over the tasks a person may see. Pass the user: the document and unit choices
     are limited to what they see, and `role` without a unit means the person's own units."""
 
-    q = django_filters.CharFilter(
+    q = CharFilter(
         label=_("Tìm kiếm"), max_length=200, method="search", template_name=field_group,
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control",
                                       "placeholder": _("Tên nhiệm vụ, nội dung, đơn vị… (gõ không dấu cũng được)")}),
     )
-    standing = django_filters.MultipleChoiceFilter(
-        label=_("Tình trạng"), choices=Standing.choices, method="in_standing", widget=Checkboxes,
-        template_name=field_group,
-    )
-    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Task.Status.choices, empty_label=_("Tất cả"),
-                                         widget=FilterSelect, template_name=field_group)
-    document = django_filters.ModelChoiceFilter(
+    standing = MultipleChoiceFilter(label=_("Tình trạng"), choices=Standing.choices, method="in_standing",
+                                    widget=Checkboxes, template_name=field_group)
+    status = ChoiceFilter(label=_("Trạng thái"), choices=Task.Status.choices, empty_label=_("Tất cả"),
+                          widget=FilterSelect, template_name=field_group)
+    document = ModelChoiceFilter(
         label=_("Văn bản"), field_name="directive__resolution", queryset=Resolution.objects.none(),
         empty_label=_("Tất cả văn bản"), widget=SearchedSelect("tasks:document_choices"), template_name=field_group,
     )
     directive = IdFilter(label=_("Nội dung chỉ đạo"), field_name="directive_id")
     # Listed in the page, or searched (the office: every unit): see limit_choices.
-    unit = django_filters.ModelChoiceFilter(label=_("Đơn vị"), queryset=Unit.objects.none(), method="assigned_to",
-                                            empty_label=_("Tất cả đơn vị"), widget=FilterSelect,
-                                            template_name=field_group)
-    role = django_filters.ChoiceFilter(label=_("Vai trò của đơn vị"), choices=Assignment.Role.choices,
-                                       empty_label=_("Chủ trì hoặc phối hợp"), method="assigned_as",
-                                       widget=FilterSelect, template_name=field_group)
+    unit = ModelChoiceFilter(label=_("Đơn vị"), queryset=Unit.objects.none(), method="assigned_to",
+                             empty_label=_("Tất cả đơn vị"), widget=FilterSelect, template_name=field_group)
+    role = ChoiceFilter(label=_("Vai trò của đơn vị"), choices=Assignment.Role.choices,
+                        empty_label=_("Chủ trì hoặc phối hợp"), method="assigned_as", widget=FilterSelect,
+                        template_name=field_group)
     deadline_from = date_filter(_("Hạn từ ngày"), field_name="deadline", lookup_expr="gte", widget=date_box(),
                                 template_name=field_group)
     deadline_to = date_filter(_("Hạn đến ngày"), field_name="deadline", lookup_expr="lte", widget=date_box(),
                               template_name=field_group)
-    ongoing = django_filters.ChoiceFilter(
+    ongoing = ChoiceFilter(
         label=_("Loại nhiệm vụ"), choices=[("yes", _("Thường xuyên")), ("no", _("Có hạn xử lý"))],
         empty_label=_("Tất cả"), method="by_ongoing", widget=FilterSelect, template_name=field_group,
     )

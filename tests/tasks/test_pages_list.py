@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -313,6 +314,46 @@ def test_a_unit_leader_picks_among_the_units_of_the_page(client, units):
     assert f'<option value="{child.pk}" selected>Phòng trực thuộc</option>' in select
     assert "Ban Tuyên giáo Tỉnh ủy" in select
     assert "Phòng đã giải thể" not in select and "Ủy ban Kiểm tra" not in select
+
+
+def test_a_changed_task_is_shown_changed_on_the_next_view(office, units):
+    """The rows' markup is kept (templates/tasks/partials/task_rows.html, {% cache %}) keyed by the rows' values:
+    a change to any of them is shown at once."""
+    task = make("Tên cũ", lead=units["tuyen_giao"], deadline=days(10))
+    assert "Tên cũ" in office.get("/tasks/").content.decode()
+    Task.objects.filter(pk=task.pk).update(title="Tên mới", deadline=days(-1))
+    page = office.get("/tasks/").content.decode()
+    assert "Tên mới" in page and "Tên cũ" not in page
+    assert "standing-overdue" in page and "standing-on_track" not in page
+
+
+def test_each_view_of_the_filter_bar_shows_its_own_values(office, units):
+    """The filters' markup is kept keyed by their values: values that would join into the same key (the cache tag
+    joins its keys with ":") still show their own."""
+    first = office.get("/tasks/", {"q": "a:", "sort": "b"}).content.decode()
+    second = office.get("/tasks/", {"q": "a", "sort": ":b"}).content.decode()
+    assert 'name="q" value="a:"' in first
+    assert 'name="q" value="a"' in second and 'id="id_sort_error"' in second
+    assert 'id="id_sort_error"' not in office.get("/tasks/", {"q": "a", "sort": "title"}).content.decode()
+
+
+def test_the_kept_markup_follows_the_language(office, units):
+    parent = make("Nhiệm vụ gốc", lead=units["tuyen_giao"], deadline=days(10))
+    make("Giao lại cho ban", lead=units["kiem_tra"], parent=parent, deadline=days(10))
+    assert "Hạn xử lý (gần nhất trước)" in office.get("/tasks/").content.decode()
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = office.get("/tasks/").content.decode()
+    assert "Deadline (soonest first)" in page and "Hạn xử lý (gần nhất trước)" not in page
+    assert ">Delegated</span>" in page
+
+
+def test_a_unit_leader_picks_a_role_for_the_units_own_tasks_and_the_filters_count(client, units):
+    a = units["tuyen_giao"]
+    make("Đơn vị mình chủ trì", lead=a)
+    client.force_login(leader(a))
+    page = client.get("/tasks/?role=lead&ongoing=no").content.decode()
+    assert '<option value="lead" selected>Chủ trì</option>' in page
+    assert '<span class="badge text-bg-primary">2</span>' in page  # two filters narrow the list
 
 
 # --- the drop-downs' search (tasks/views_choices.py) ---------------------------------------------------------
