@@ -93,16 +93,19 @@ class TaskFilterForm(forms.Form):
 
 
 class ListedUnits(BaseChoiceIterator):
-    """The unit drop-down of a person with few units: their units read as (id, name) in one query when the page
-    shows them (a ModelChoiceIterator reads whole rows through a server-side cursor, three round trips on
-    PostgreSQL)."""
+    """The unit drop-down of a person with few units: their units read as (id, name) in one query, when first asked
+    for (the key of the drop-down's markup, or its rendering), rather than whole rows through ModelChoiceIterator's
+    server-side cursor (three round trips on PostgreSQL)."""
 
     def __init__(self, field: forms.ModelChoiceField):
         self.field = field
 
+    @functools.cached_property
+    def rows(self) -> list:
+        return [("", self.field.empty_label), *self.field.queryset.values_list("pk", "name")]
+
     def __iter__(self):
-        yield ("", self.field.empty_label)
-        yield from self.field.queryset.values_list("pk", "name")
+        return iter(self.rows)
 
 
 class LightCopy:

@@ -15,13 +15,21 @@ field_group = "tasks/widgets/field.html"
 
 
 class FilterBoundField(BoundField):
-    """Bootstrap's `is-invalid` on a control with errors, beside the aria-invalid Django sets."""
+    """A filter of the list: Bootstrap's `is-invalid` on a control with errors (beside Django's aria-invalid), and
+    the key its markup is kept under."""
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         if "aria-invalid" in attrs:
             attrs["class"] = f"{(widget or self.field.widget).attrs.get('class', '')} is-invalid".lstrip()
         return attrs
+
+    @property
+    def markup_key(self) -> str:
+        """What the field's markup depends on besides the language: its value, its choices and its errors, as one
+        string that no other three can spell (a repr), for {% cache %} (templates/tasks/partials/filter_bar.html)."""
+        choices = [(str(value), str(label)) for value, label in getattr(self.field.widget, "choices", ())]
+        return repr((self.value(), choices, [str(error) for error in self.errors]))
 
 
 def flat_options(context: dict) -> dict:
@@ -52,8 +60,13 @@ class SearchedSelect(FilterSelect):
         self.url_name = url_name
         self.offered = []
 
-    # The field hands its whole queryset over as choices: kept out, so that nothing can list it by mistake.
-    choices = property(lambda self: self.offered, lambda self, value: None)
+    @property
+    def choices(self):
+        return self.offered
+
+    @choices.setter
+    def choices(self, value):
+        """Ignored: the field hands over its whole queryset as choices, which this widget never lists."""
 
     def offer(self, field: forms.ModelChoiceField, chosen) -> None:
         """Offer the field's empty choice and `chosen` (a row the field validated, or None)."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tasks import services
 from tasks.filters import TaskFilter, filter_tasks
 from tasks.models import Task
+from units.models import Unit
 from tasks.access import visible_tasks
 from tasks.views.choices import CHOICES_LIMIT
 from tests.factories import DirectiveFactory, ResolutionFactory, TaskFactory, UnitFactory, leader, office_user
@@ -335,6 +336,15 @@ def test_each_view_of_the_filter_bar_shows_its_own_values(office, units):
     assert 'name="q" value="a:"' in first
     assert 'name="q" value="a"' in second and 'id="id_sort_error"' in second
     assert 'id="id_sort_error"' not in office.get("/tasks/", {"q": "a", "sort": "title"}).content.decode()
+
+
+def test_a_renamed_unit_is_shown_renamed_in_the_drop_down(client, units):
+    """The filters' markup is kept keyed by their choices too: a leader's units as the database has them now."""
+    client.force_login(leader(units["tuyen_giao"]))
+    assert ">Ban Tuyên giáo Tỉnh ủy</option>" in client.get("/tasks/").content.decode()
+    Unit.objects.filter(pk=units["tuyen_giao"].pk).update(name="Ban Tuyên giáo và Dân vận Tỉnh ủy")
+    page = client.get("/tasks/").content.decode()
+    assert ">Ban Tuyên giáo và Dân vận Tỉnh ủy</option>" in page and ">Ban Tuyên giáo Tỉnh ủy</option>" not in page
 
 
 def test_the_kept_markup_follows_the_language(office, units):
