@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's form templates, found by the project's template engine (FORM_RENDERER below).
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -134,6 +136,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates, so that a widget can have its own under templates/ (the task
+# list's filters: templates/tasks/widgets/); Django's come from the django.forms app above.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------------------------------------
 # DATABASE_URL unset: SQLite under var/. Production: postgres://user:pass@host:5432/name (psycopg 3).
@@ -255,6 +261,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+# What {% cache %} keeps: template fragments that depend only on the code, the language and values in the request
+# (the task list's fixed filters, templates/tasks/partials/filter_bar.html). Each process keeps its own: no round
+# trip to Redis for them, and a deploy starts afresh.
+CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

@@ -5,6 +5,7 @@ Every state change goes through tasks.services; every read that depends on who a
 models hold data and the rules the database can enforce.
 """
 import datetime
+import functools
 import uuid
 
 from django.conf import settings
@@ -42,20 +43,30 @@ class TaskQuerySet(models.QuerySet):
         """Annotate `lead_unit_id` and `lead_unit_name`: the unit accountable for each task (its one lead,
         chủ trì), read in the same query as the tasks, never per row. Every page, export, email and admin list that
         names the lead unit starts here."""
-        # order_by(): without it the subquery inherits Assignment's ordering (task → deadline, unit → name) and
-        # joins two tables per row; a task has one lead (a unique index), so plain index lookups are enough.
-        lead = Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD).order_by()
-        return self.annotate(lead_unit_id=Subquery(lead.values("unit_id")[:1]),
-                             lead_unit_name=Subquery(lead.values("unit__name")[:1]))
+        return self.annotate(**_unit_columns()["lead"])
 
     def with_list_columns(self):
         """What a row of a task list shows beside the task: its lead unit and how many units coordinate."""
-        coordinating = (
-            Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.COORDINATING)
-            .order_by().values("task").annotate(n=Count("id")).values("n")
-        )
-        return self.with_lead_unit().annotate(
-            coordinating_count=Coalesce(Subquery(coordinating, output_field=models.IntegerField()), 0))
+        return self.with_lead_unit().annotate(**_unit_columns()["coordinating"])
+
+
+@functools.cache
+def _unit_columns() -> dict[str, dict]:
+    """The subqueries of with_lead_unit and with_list_columns, built once per process rather than on every list
+    (~0.3 ms of CPU a request): a query copies an annotation to resolve it, never changes it."""
+    # order_by(): without it the subquery inherits Assignment's ordering (task → deadline, unit → name) and
+    # joins two tables per row; a task has one lead (a unique index), so plain index lookups are enough.
+    lead = Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD).order_by()
+    coordinating = (
+        Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.COORDINATING)
+        .order_by().values("task").annotate(n=Count("id")).values("n")
+    )
+    return {
+        "lead": {"lead_unit_id": Subquery(lead.values("unit_id")[:1]),
+                 "lead_unit_name": Subquery(lead.values("unit__name")[:1])},
+        "coordinating": {
+            "coordinating_count": Coalesce(Subquery(coordinating, output_field=models.IntegerField()), 0)},
+    }
 
 
 # The expression tasks.filters orders the lists by (deadline_is_null): the indexes below repeat it exactly, so

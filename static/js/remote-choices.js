@@ -1,6 +1,6 @@
 /* Drop-downs searched on the server: every <select data-choices-url> becomes a Tom Select (vendored; no CDN)
    that asks that address (?q=the words typed; JSON {"results": [{value, text, detail}], "more"}) for its choices,
-   the newest first when the person opens it without typing (tasks/views_choices.py). The page itself carries only
+   the newest first when the person opens it without typing (tasks/views/choices.py). The page itself carries only
    the empty choice and the chosen one, so that it stays light (docs/benchmarks.md). A choice fires the select's
    change event, which sends the task list's filter form (htmx). No inline script anywhere: the
    Content-Security-Policy (script-src 'self', connect-src 'self') holds. Load it after the library, at the end of

@@ -9,7 +9,7 @@ The page renders only the chosen entry of these drop-downs: listing 1,600 docume
 them a unit leader may see) cost more than the rest of the list (docs/benchmarks.md).
 
 Visibility is tasks.access' (visible_resolutions, visible_units): nobody learns of a document or unit they
-could not filter by. Search is accent-free (tasks.search), matched in Python as the document list does: documents
+could not filter by. Search is accent-free (core.text), matched in Python as the document list does: documents
 and units are few (hundreds, a thousand). A bad q (too long, NUL bytes) is a 400 with a message, never a 500.
 """
 from __future__ import annotations

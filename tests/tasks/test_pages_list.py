@@ -4,12 +4,14 @@ import re
 import unicodedata
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from tasks import services
-from tasks.filters import TaskFilterForm, filter_tasks
+from tasks.filters import TaskFilter, filter_tasks
 from tasks.models import Task
+from units.models import Unit
 from tasks.access import visible_tasks
 from tasks.views.choices import CHOICES_LIMIT
 from tests.factories import DirectiveFactory, ResolutionFactory, TaskFactory, UnitFactory, leader, office_user
@@ -224,22 +226,23 @@ def test_the_list_asks_the_database_the_same_few_times_whatever_the_page_size(cl
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_filter_tasks_is_usable_without_the_view(units):
-    """The export and the dashboard reuse the form and filter_tasks directly."""
+def test_the_filters_and_filter_tasks_are_usable_without_the_view(units):
+    """The export uses TaskFilter directly; the dashboard filter_tasks with data it has cleaned itself."""
     unit = units["tuyen_giao"]
     make("Quá hạn của ban", lead=unit, deadline=days(-1))
     make("Trong hạn của ban", lead=unit, deadline=days(20))
     boss = leader(unit)
-    form = TaskFilterForm({"standing": ["overdue"], "q": "qua han"}, user=boss)
-    assert form.is_valid(), form.errors
-    tasks = filter_tasks(visible_tasks(boss), form.cleaned_data, user=boss)
+    filterset = TaskFilter({"standing": ["overdue"], "q": "qua han"}, visible_tasks(boss), user=boss)
+    assert filterset.is_valid(), filterset.errors
+    assert [task.title for task in filterset.qs] == ["Quá hạn của ban"]
+    tasks = filter_tasks(visible_tasks(boss), filterset.form.cleaned_data, user=boss)
     assert [task.title for task in tasks] == ["Quá hạn của ban"]
     assert list(filter_tasks(visible_tasks(boss), {})) == list(visible_tasks(boss).order_by("deadline", "id"))
 
 
 def test_the_unit_choices_are_only_the_units_the_person_sees(units):
     boss = leader(units["tuyen_giao"])
-    choices = list(TaskFilterForm({}, user=boss).fields["unit"].queryset)
+    choices = list(TaskFilter({}, user=boss).form.fields["unit"].queryset)
     assert choices == [units["tuyen_giao"]]
 
 
@@ -312,6 +315,55 @@ def test_a_unit_leader_picks_among_the_units_of_the_page(client, units):
     assert f'<option value="{child.pk}" selected>Phòng trực thuộc</option>' in select
     assert "Ban Tuyên giáo Tỉnh ủy" in select
     assert "Phòng đã giải thể" not in select and "Ủy ban Kiểm tra" not in select
+
+
+def test_a_changed_task_is_shown_changed_on_the_next_view(office, units):
+    """The rows' markup is kept (templates/tasks/partials/task_rows.html, {% cache %}) keyed by the rows' values:
+    a change to any of them is shown at once."""
+    task = make("Tên cũ", lead=units["tuyen_giao"], deadline=days(10))
+    assert "Tên cũ" in office.get("/tasks/").content.decode()
+    Task.objects.filter(pk=task.pk).update(title="Tên mới", deadline=days(-1))
+    page = office.get("/tasks/").content.decode()
+    assert "Tên mới" in page and "Tên cũ" not in page
+    assert "standing-overdue" in page and "standing-on_track" not in page
+
+
+def test_each_view_of_the_filter_bar_shows_its_own_values(office, units):
+    """The filters' markup is kept keyed by their values: values that would join into the same key (the cache tag
+    joins its keys with ":") still show their own."""
+    first = office.get("/tasks/", {"q": "a:", "sort": "b"}).content.decode()
+    second = office.get("/tasks/", {"q": "a", "sort": ":b"}).content.decode()
+    assert 'name="q" value="a:"' in first
+    assert 'name="q" value="a"' in second and 'id="id_sort_error"' in second
+    assert 'id="id_sort_error"' not in office.get("/tasks/", {"q": "a", "sort": "title"}).content.decode()
+
+
+def test_a_renamed_unit_is_shown_renamed_in_the_drop_down(client, units):
+    """The filters' markup is kept keyed by their choices too: a leader's units as the database has them now."""
+    client.force_login(leader(units["tuyen_giao"]))
+    assert ">Ban Tuyên giáo Tỉnh ủy</option>" in client.get("/tasks/").content.decode()
+    Unit.objects.filter(pk=units["tuyen_giao"].pk).update(name="Ban Tuyên giáo và Dân vận Tỉnh ủy")
+    page = client.get("/tasks/").content.decode()
+    assert ">Ban Tuyên giáo và Dân vận Tỉnh ủy</option>" in page and ">Ban Tuyên giáo Tỉnh ủy</option>" not in page
+
+
+def test_the_kept_markup_follows_the_language(office, units):
+    parent = make("Nhiệm vụ gốc", lead=units["tuyen_giao"], deadline=days(10))
+    make("Giao lại cho ban", lead=units["kiem_tra"], parent=parent, deadline=days(10))
+    assert "Hạn xử lý (gần nhất trước)" in office.get("/tasks/").content.decode()
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = office.get("/tasks/").content.decode()
+    assert "Deadline (soonest first)" in page and "Hạn xử lý (gần nhất trước)" not in page
+    assert ">Delegated</span>" in page
+
+
+def test_a_unit_leader_picks_a_role_for_the_units_own_tasks_and_the_filters_count(client, units):
+    a = units["tuyen_giao"]
+    make("Đơn vị mình chủ trì", lead=a)
+    client.force_login(leader(a))
+    page = client.get("/tasks/?role=lead&ongoing=no").content.decode()
+    assert '<option value="lead" selected>Chủ trì</option>' in page
+    assert '<span class="badge text-bg-primary">2</span>' in page  # two filters narrow the list
 
 
 # --- the drop-downs' search (tasks/views_choices.py) ---------------------------------------------------------
