@@ -192,11 +192,38 @@ class RedisServer:
             self.process.wait(timeout=10)
         self.process = None
 
+    def remove(self):
+        """Stop it for good, and first forget what this process listens for there (forget_results_on)."""
+        forget_results_on("127.0.0.1", self.port)
+        self.stop()
+
     def freeze(self):
         os.kill(self.process.pid, signal.SIGSTOP)
 
     def thaw(self):
         os.kill(self.process.pid, signal.SIGCONT)
+
+
+def forget_results_on(host: str, port: int):
+    """Make this process stop listening for task results on the Redis at host:port, without a word to it.
+
+    Celery's Redis result backend subscribes to a channel for every task sent by name (`send_task` does not read
+    task_ignore_result) and unsubscribes when the AsyncResult is garbage-collected, in whatever thread the
+    collector happens to run. Against a Redis that is gone, that unsubscribe retries twenty times a second apart:
+    after the outage test, the next test's SMTP sink thread was held ~40 s by it, and a digest whose 250 was held
+    past the claim timeout went out twice. Called before such a Redis is stopped for good; each thread of this
+    process has a backend of its own (the backend is not thread-safe), so every one of them is found."""
+    import gc
+
+    from celery.backends.redis import ResultConsumer
+
+    for consumer in gc.get_objects():
+        # type(), not isinstance(): isinstance asks a lazy object's __class__, which would evaluate it.
+        if issubclass(type(consumer), ResultConsumer):
+            params = getattr(consumer.backend, "connparams", {})
+            if params.get("port") == port and params.get("host") in (host, "localhost"):
+                consumer.subscribed_to.clear()
+                consumer._pending_unsubscribe.clear()
 
 
 # --- Pointing the test process and the worker at the same broker and database -------------------------------
