@@ -19,6 +19,68 @@ def _media_in_tmp(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- The database as migrate left it, whatever ran before ------------------------------------------------------
+
+
+class MigratedRows:
+    """The rows migrate wrote (data migrations: the reminder schedule, the reminder policy, ...), kept when the test
+    database is made. A transactional test ends with a flush, after which post_migrate makes content types,
+    permissions and role groups again but nothing brings back what data migrations wrote; pytest-django runs
+    transactional tests last for that reason. Under xdist a process may run any test after them, so after each
+    transactional test the tables the flush left empty get their rows back."""
+
+    def __init__(self):
+        from django.apps import apps
+        from django.core import serializers
+
+        self.rows = {}
+        for model in apps.get_models():
+            if model._meta.managed and not model._meta.proxy and model._default_manager.exists():
+                self.rows[model] = serializers.serialize("json", model._default_manager.order_by("pk"))
+
+    def restore(self):
+        from django.core import serializers
+        from django.db import connection, transaction
+
+        emptied = [model for model in self.rows if not model._default_manager.exists()]
+        if not emptied:
+            return
+        with transaction.atomic(), connection.constraint_checks_disabled():
+            for model in emptied:
+                for row in serializers.deserialize("json", self.rows[model]):
+                    row.save()
+        connection.check_constraints(table_names=[model._meta.db_table for model in emptied])
+
+
+_migrated_rows = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    global _migrated_rows
+    with django_db_blocker.unblock():
+        _migrated_rows = (MigratedRows(), django_db_blocker)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # the test's fixtures are torn down: a transactional test's flush is done
+    # After the last test the test database is gone too (nextitem None): nothing to put back.
+    if _migrated_rows is not None and nextitem is not None and _is_transactional(item):
+        rows, blocker = _migrated_rows
+        with blocker.unblock():
+            rows.restore()
+    return result
+
+
 # --- Real Celery workers (tests marked `worker`; the machinery is tests/reliability/harness.py) ---------------
 
 
