@@ -172,14 +172,18 @@ if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 
 # --- Browser -------------------------------------------------------------------------------------------------
-# Debian's Chromium, driven by Playwright (which cannot download a browser here). One browser for the whole run:
-# Playwright's sync API keeps an event loop in this thread, and a second sync_playwright() beside it fails.
+# Debian's Chromium, driven by Playwright (which cannot download a browser here). One browser per module:
+# Playwright's sync API keeps an event loop running in this thread while it lives (a second sync_playwright()
+# beside it fails), and while a loop runs Django keeps this thread's database connections apart, as an async
+# context's (asgiref's Local). A browser kept for the whole run put every test after the first browser test in
+# that context, and the connection made before it was never closed: pytest-django could not drop the PostgreSQL
+# test database at the end ("being accessed by other users").
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from pathlib import Path
 
@@ -192,7 +196,10 @@ def browser():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()  # those opened while the loop ran: out of reach once it stops
