@@ -17,6 +17,22 @@ def _media_in_tmp(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Argon2 on every test login would dominate the suite's time; hashing strength is tested on its own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _own_cache(settings)
+
+
+def _own_cache(settings):
+    """Each test starts with an empty cache (the dashboard's board is cached a minute per scope and day: one test's
+    board must never be another's). Redis is shared with the other xdist process, whose database differs, and
+    with the broker: never flushed, each test gets keys of its own instead. A process's memory cache is cleared."""
+    import uuid
+
+    from django.core.cache import cache
+
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith("RedisCache"):
+        settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    else:
+        cache.clear()
 
 
 # --- The database as migrate left it, whatever ran before ------------------------------------------------------
