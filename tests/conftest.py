@@ -8,15 +8,30 @@ os.environ.setdefault("DEBUG", "1")
 # its environment is (tests/test_settings.py checks the file is read when it is named).
 os.environ["PORTAL_ENV_FILE"] = ""
 
+import contextlib  # noqa: E402
+
 import pytest  # noqa: E402
+
+TEST_SETTINGS = {
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    # Argon2 on every test login would dominate the suite's time; hashing strength is tested on its own.
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
+@pytest.fixture
+def media_root(request, tmp_path):
+    """MEDIA_ROOT of a test: its own folder, or the module's when the test reads data built once (shared_db)."""
+    if "shared_db" in request.fixturenames:
+        return request.getfixturevalue("shared_db").media_root
+    return tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Argon2 on every test login would dominate the suite's time; hashing strength is tested on its own.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _test_settings(settings, media_root):
+    settings.MEDIA_ROOT = media_root
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
     _own_cache(settings)
 
 
@@ -33,6 +48,62 @@ def _own_cache(settings):
         settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
     else:
         cache.clear()
+
+
+# --- Data built once for all the tests of a module --------------------------------------------------------------
+
+
+class SharedDb:
+    """A transaction held open while a module's tests run. What a module-scoped fixture writes inside
+    `with shared_db:` is there for each of the module's tests: each test's own transaction (pytest-django's `db`)
+    nests in it as a savepoint and is rolled back to it, so every test starts from the same data, and all of it is
+    rolled back when the module is done. Django's setUpTestData, for pytest functions. Once built, the data is
+    there for every later test of the module, whether it asks for it or not: a module shares it only when all its
+    tests can live with it."""
+
+    def __init__(self, blocker, media_root):
+        self.blocker = blocker
+        self.media_root = media_root
+        self._outer = None
+
+    @contextlib.contextmanager
+    def _open(self):
+        from django.test import override_settings
+
+        with self.blocker.unblock(), override_settings(MEDIA_ROOT=self.media_root, **TEST_SETTINGS):
+            yield
+
+    def __enter__(self):
+        self._building = self._open()
+        self._building.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._building.__exit__(*exc_info)
+
+    def begin(self):
+        from django.db import transaction
+
+        with self._open():
+            self._outer = transaction.atomic()
+            self._outer.__enter__()
+
+    def roll_back(self):
+        from django.db import transaction
+
+        with self._open():
+            transaction.set_rollback(True)
+            self._outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def shared_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Data built once per module: `with shared_db: ...` in a module-scoped fixture (see SharedDb). The module's
+    tests must not be transactional (their flush would empty the shared data for the tests after them)."""
+    shared = SharedDb(django_db_blocker, tmp_path_factory.mktemp("shared-media"))
+    shared.begin()
+    yield shared
+    shared.roll_back()
 
 
 # --- The database as migrate left it, whatever ran before ------------------------------------------------------

@@ -123,25 +123,28 @@ def _side(name: str, office) -> Side:
     return Side(unit, sub_unit, task, sub_task, coordinated_task, proposed_task, resolution, attachment, extension)
 
 
-@pytest.fixture
-def world():
-    # The role groups' permissions as every migrate after a fresh database's first leaves them (tests/test_admin.py).
-    roles.ensure_role_groups()
-    office = office_user(username="vp")
-    a, b = _side("A", office), _side("B", office)
-    inactive = member(a.unit, Membership.Role.LEADER, username="nghi.viec")
-    inactive.is_active = False
-    inactive.save()
-    people = {
-        "office": office,
-        "standing": standing_user(username="tt"),
-        "leader_a": leader(a.unit, username="lanhdao.a"),
-        "officer_a": member(a.unit, username="chuyenvien.a"),
-        "leader_b": leader(b.unit, username="lanhdao.b"),
-        "officer_b": member(b.unit, username="chuyenvien.b"),
-        "anonymous": None,
-        "inactive": inactive,
-    }
+@pytest.fixture(scope="module")
+def world(shared_db):
+    """Built once for the module's hundreds of cells; each test's own changes are rolled back (conftest.SharedDb)."""
+    with shared_db:
+        # The role groups' permissions as every migrate after a fresh database's first leaves them
+        # (tests/test_admin.py).
+        roles.ensure_role_groups()
+        office = office_user(username="vp")
+        a, b = _side("A", office), _side("B", office)
+        inactive = member(a.unit, Membership.Role.LEADER, username="nghi.viec")
+        inactive.is_active = False
+        inactive.save()
+        people = {
+            "office": office,
+            "standing": standing_user(username="tt"),
+            "leader_a": leader(a.unit, username="lanhdao.a"),
+            "officer_a": member(a.unit, username="chuyenvien.a"),
+            "leader_b": leader(b.unit, username="lanhdao.b"),
+            "officer_b": member(b.unit, username="chuyenvien.b"),
+            "anonymous": None,
+            "inactive": inactive,
+        }
     return {"A": a, "B": b, "people": people}
 
 
