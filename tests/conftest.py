@@ -168,6 +168,41 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
+# --- Two processes (pytest-xdist; `make test` runs -n 2 --dist loadgroup --no-loadscope-reorder) -----------------
+# Each process has its own test database (pytest-django's _gw<n> suffix), its own PORTAL_VAR_DIR (portal_var_dir),
+# its own Celery queues (harness.target_for) and its own cache keys (_own_cache).
+
+WORKERS_GROUP, BROWSER_GROUP = "celery-workers", "browser"
+
+
+def _group_of(item) -> str:
+    if item.get_closest_marker("worker"):
+        return WORKERS_GROUP
+    if item.get_closest_marker("browser"):
+        return BROWSER_GROUP
+    return item.nodeid.split("::")[0]  # the module
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config, items):
+    """What runs together in one process, one test after another, under pytest-xdist's loadgroup:
+    - the tests that start real Celery workers (marked `worker`): two sets of workers, each with an SMTP server
+      and maybe a Redis of its own, never compete with each other for the machine whose timing they measure;
+    - the browser tests: one Chromium and one live server at a time;
+    - every other module on its own, so that data built once per module (shared_db) is built once.
+    Those two long groups go first, so that neither process is left alone with one of them at the end."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return (yield)
+    groups = {id(item): _group_of(item) for item in items}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
+    result = yield  # pytest-django orders the tests, xdist names them after their groups
+    if getattr(config.option, "loadgroup", False):  # set in each xdist process when the run is --dist loadgroup
+        first = {WORKERS_GROUP: 0, BROWSER_GROUP: 1}
+        items.sort(key=lambda item: first.get(groups[id(item)], 2))
+    return result
+
+
 # --- Real Celery workers (tests marked `worker`; the machinery is tests/reliability/harness.py) ---------------
 
 
