@@ -235,6 +235,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
         # A test database need not survive a power cut.
         options = database.setdefault("OPTIONS", {})
         options["init_command"] = options.get("init_command", "") + "PRAGMA synchronous=OFF;"
+    elif (xdist_process := os.environ.get("PYTEST_XDIST_WORKER")) and not database["ENGINE"].endswith("sqlite3"):
+        # Two test processes on one database would see each other's rows and flushes (SQLite's test database is
+        # in memory, or a file in this process's own portal_var_dir).
+        assert database.get("TEST", {}).get("NAME", "").endswith(f"_{xdist_process}"), database.get("TEST")
 
 
 @pytest.fixture
