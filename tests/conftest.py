@@ -1,4 +1,6 @@
-"""Project-wide test setup: settings for tests, and the factories' fixtures."""
+"""Project-wide test setup: settings for tests, data built once per module (shared_db), the database as migrate left
+it after a transactional test, what runs together under pytest-xdist, real Celery workers, the live server and the
+browser."""
 import os
 
 # Tests run with DEBUG on (demo accounts are allowed) unless a test says otherwise; everything else comes from
@@ -64,7 +66,7 @@ class SharedDb:
     def __init__(self, blocker, media_root):
         self.blocker = blocker
         self.media_root = media_root
-        self._outer = None
+        self._outer = self._building = None
 
     @contextlib.contextmanager
     def _open(self):
