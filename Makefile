@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+TEST_PROCESSES ?= 2
 
 .PHONY: run test install install-test migrate demo check clean
 
@@ -37,7 +38,8 @@ test: install-test
 	$(BIN)/lint-imports --no-logo
 	# Tests run with DEBUG on (demo accounts allowed, a development SECRET_KEY); production settings are
 	# checked by tests that start subprocesses with DEBUG off.
-	DEBUG=1 $(BIN)/python -m pytest
+	# Two processes (pytest-xdist); tests/conftest.py says what runs together. TEST_PROCESSES=0: all in one.
+	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 
 check: install-test
 	$(BIN)/lint-imports --no-logo

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from resolutions.models import Directive
@@ -123,25 +123,28 @@ def _side(name: str, office) -> Side:
     return Side(unit, sub_unit, task, sub_task, coordinated_task, proposed_task, resolution, attachment, extension)
 
 
-@pytest.fixture
-def world():
-    # The role groups' permissions as every migrate after a fresh database's first leaves them (tests/test_admin.py).
-    roles.ensure_role_groups()
-    office = office_user(username="vp")
-    a, b = _side("A", office), _side("B", office)
-    inactive = member(a.unit, Membership.Role.LEADER, username="nghi.viec")
-    inactive.is_active = False
-    inactive.save()
-    people = {
-        "office": office,
-        "standing": standing_user(username="tt"),
-        "leader_a": leader(a.unit, username="lanhdao.a"),
-        "officer_a": member(a.unit, username="chuyenvien.a"),
-        "leader_b": leader(b.unit, username="lanhdao.b"),
-        "officer_b": member(b.unit, username="chuyenvien.b"),
-        "anonymous": None,
-        "inactive": inactive,
-    }
+@pytest.fixture(scope="module")
+def world(shared_db):
+    """Built once for the module's hundreds of cells; each test's own changes are rolled back (conftest.SharedDb)."""
+    with shared_db:
+        # The role groups' permissions as every migrate after a fresh database's first leaves them
+        # (tests/test_admin.py).
+        roles.ensure_role_groups()
+        office = office_user(username="vp")
+        a, b = _side("A", office), _side("B", office)
+        inactive = member(a.unit, Membership.Role.LEADER, username="nghi.viec")
+        inactive.is_active = False
+        inactive.save()
+        people = {
+            "office": office,
+            "standing": standing_user(username="tt"),
+            "leader_a": leader(a.unit, username="lanhdao.a"),
+            "officer_a": member(a.unit, username="chuyenvien.a"),
+            "leader_b": leader(b.unit, username="lanhdao.b"),
+            "officer_b": member(b.unit, username="chuyenvien.b"),
+            "anonymous": None,
+            "inactive": inactive,
+        }
     return {"A": a, "B": b, "people": people}
 
 
@@ -163,13 +166,6 @@ def _outcome(response) -> str:
     return str(response.status_code)
 
 
-def _reverse_or_skip(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        pytest.skip(f"{name} does not exist (yet)")
-
-
 def _sees_all(person):
     return person in ("office", "standing")
 
@@ -185,7 +181,7 @@ def _unit_of(person):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_answers_each_person_as_the_role_table_says(client, world, page, person):
     name, rule = PAGES[page]
-    url = _reverse_or_skip(name)
+    url = reverse(name)
     if rule == "admin":
         expected = OK if _sees_all(person) else ADMIN_LOGIN
     else:
@@ -213,7 +209,7 @@ def _expected_for_object(person, side, rule):
 def test_an_object_page_is_404_for_whoever_may_not_see_the_object(client, world, page, person, side):
     name, attribute, rule = OBJECT_PAGES[page]
     obj = getattr(world[side], attribute)
-    url = _reverse_or_skip(name, obj.pk)
+    url = reverse(name, args=[obj.pk])
     response = _client(client, world, person).get(url)
     assert _outcome(response) == _expected_for_object(person, side, rule)
 
@@ -257,7 +253,7 @@ def _expected_for_action(person, side, allowed_roles):
 def test_an_action_is_404_on_a_foreign_task_and_403_only_on_a_visible_one(client, world, action, person, side):
     name, attribute, allowed_roles = ACTION_PAGES[action]
     obj = getattr(world[side], attribute)
-    url = _reverse_or_skip(name, obj.pk)
+    url = reverse(name, args=[obj.pk])
     response = _client(client, world, person).get(url)
     assert _outcome(response) == _expected_for_action(person, side, allowed_roles)
 
@@ -266,7 +262,7 @@ def test_an_action_is_404_on_a_foreign_task_and_403_only_on_a_visible_one(client
 def test_posting_an_action_on_a_foreign_task_is_404_and_writes_nothing(client, world, action):
     name, attribute, _roles = ACTION_PAGES[action]
     obj = getattr(world["B"], attribute)
-    url = _reverse_or_skip(name, obj.pk)
+    url = reverse(name, args=[obj.pk])
     models = (Task, Task.history.model, ProgressReport, Review, ExtensionRequest, Notification, Attachment)
     before = [model.objects.count() for model in models]
     client = _client(client, world, "leader_a")

@@ -59,6 +59,77 @@ def wait_until(condition, *, timeout: float, interval: float = 0.2, what: str = 
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+def wait_on_progress(condition, *, what: str, progress, describe, stall: float = 45.0, beat=None,
+                     beat_every: float = 2.0, ceiling: float = 900.0, interval: float = 0.2):
+    """Wait until `condition()` holds for as long as the work moves; fail once nothing has moved for `stall` seconds.
+
+    `progress()` is a snapshot of whatever moves while the work gets done (delivery_progress: messages at the SMTP
+    server, rows changing state, claims taken back); any change restarts the stall clock. A fixed deadline fails
+    a slow but healthy run on a busy machine and waits for ever on nothing; this fails only on a stall, saying what
+    is stuck (`describe()`). `beat`, when given, is called every `beat_every` seconds, as beat runs the frequent
+    pass in production (every few minutes there; every few seconds here). `ceiling` only catches a livelock: work
+    that keeps moving and never arrives.
+    """
+    started = last_move = time.monotonic()
+    seen = progress()
+    next_beat = started
+    while True:
+        if condition():
+            return
+        now = time.monotonic()
+        if beat is not None and now >= next_beat:
+            beat()
+            next_beat = now + beat_every
+        time.sleep(interval)
+        now = time.monotonic()
+        snapshot = progress()
+        if snapshot != seen:
+            seen, last_move = snapshot, now
+        elif now - last_move > stall:
+            raise AssertionError(f"nothing moved for {stall:.0f}s while waiting for {what} "
+                                 f"({now - started:.0f}s in all): {describe()}")
+        if now - started > ceiling:
+            raise AssertionError(f"still not {what} after {ceiling:.0f}s although the work kept moving: {describe()}")
+
+
+def delivery_progress(sink: SmtpSink) -> tuple:
+    """Everything that moves while digests go out: messages taken by the SMTP server (every copy), outbox rows
+    changing state (pending, sending, sent, failed, skipped) and claims taken (each claim, and each claim taken
+    back after a kill, counts an attempt)."""
+    from django.db.models import Count, Sum
+
+    from notifications.models import OutgoingEmail
+
+    rows = OutgoingEmail.objects.values_list("status").annotate(n=Count("pk"), attempts=Sum("attempts"))
+    return sink.count(), tuple(sorted(rows))
+
+
+def describe_delivery(sink: SmtpSink, worker: Worker | None = None) -> str:
+    """What the outbox, the SMTP server and the worker look like now: said when a wait is stuck."""
+    from django.db.models import Count, Min
+
+    from notifications.models import OutgoingEmail
+
+    Status = OutgoingEmail.Status
+    now = timezone.now()
+    states = dict(OutgoingEmail.objects.values_list("status").annotate(n=Count("pk")))
+    oldest_claim = OutgoingEmail.objects.filter(status=Status.SENDING).aggregate(at=Min("claimed_at"))["at"]
+    retry_later = OutgoingEmail.objects.filter(status=Status.PENDING, next_attempt_at__gt=now).count()
+    never_handed = OutgoingEmail.objects.filter(status=Status.PENDING, enqueued_at__isnull=True).count()
+    parts = [
+        f"the SMTP server took {sink.count()} messages ({len(sink.by_message_id())} distinct)",
+        f"outbox rows by state {states}",
+        f"pending rows waiting for a retry later: {retry_later}, never handed to a worker: {never_handed}",
+        f"oldest claim held {(now - oldest_claim).total_seconds():.1f}s (taken back after "
+        f"{Worker.CLAIM_TIMEOUT}s)" if oldest_claim else "no claim held",
+    ]
+    if worker is not None:
+        running = worker.process is not None and worker.process.poll() is None
+        parts.append(f"worker {'running' if running else 'not running'} (started {worker.starts} times); "
+                     f"its log ends:\n{worker.log_tail(25)}")
+    return "; ".join(parts)
+
+
 def report(name: str, **figures):
     """Keep a measurement where CI keeps its artifacts, and show it in the test output."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -192,11 +263,38 @@ class RedisServer:
             self.process.wait(timeout=10)
         self.process = None
 
+    def remove(self):
+        """Stop it for good, and first forget what this process listens for there (forget_results_on)."""
+        forget_results_on("127.0.0.1", self.port)
+        self.stop()
+
     def freeze(self):
         os.kill(self.process.pid, signal.SIGSTOP)
 
     def thaw(self):
         os.kill(self.process.pid, signal.SIGCONT)
+
+
+def forget_results_on(host: str, port: int):
+    """Make this process stop listening for task results on the Redis at host:port, without a word to it.
+
+    Celery's Redis result backend subscribes to a channel for every task sent by name (`send_task` does not read
+    task_ignore_result) and unsubscribes when the AsyncResult is garbage-collected, in whatever thread the
+    collector happens to run. Against a Redis that is gone, that unsubscribe retries twenty times a second apart:
+    after the outage test, the next test's SMTP sink thread was held ~40 s by it, and a digest whose 250 was held
+    past the claim timeout went out twice. Called before such a Redis is stopped for good; each thread of this
+    process has a backend of its own (the backend is not thread-safe), so every one of them is found."""
+    import gc
+
+    from celery.backends.redis import ResultConsumer
+
+    for consumer in gc.get_objects():
+        # type(), not isinstance(): isinstance asks a lazy object's __class__, which would evaluate it.
+        if issubclass(type(consumer), ResultConsumer):
+            params = getattr(consumer.backend, "connparams", {})
+            if params.get("port") == port and params.get("host") in (host, "localhost"):
+                consumer.subscribed_to.clear()
+                consumer._pending_unsubscribe.clear()
 
 
 # --- Pointing the test process and the worker at the same broker and database -------------------------------
@@ -258,6 +356,8 @@ class Worker:
     """`celery -A config worker` (prefork, 2 processes) in a process group of its own, so that a kill takes the
     whole worker, the way an out-of-memory kill or a power cut would."""
 
+    CLAIM_TIMEOUT = 8  # seconds (PORTAL_MAIL_CLAIM_TIMEOUT): a claim older than this is taken back by the next pass
+
     def __init__(self, target: Target, *, email_url: str, extra_env: dict | None = None):
         self.target = target
         self.email_url = email_url
@@ -273,7 +373,8 @@ class Worker:
             "CELERY_TASK_DEFAULT_QUEUE": self.target.queue, "EMAIL_URL": self.email_url,
             "SITE_URL": settings.SITE_URL, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO",
             # Small numbers so the tests see retakes and retries within seconds.
-            "PORTAL_MAIL_CLAIM_TIMEOUT": "8", "PORTAL_MAIL_RETRY_BASE": "0.5", "PORTAL_MAIL_RETRY_MAX": "2",
+            "PORTAL_MAIL_CLAIM_TIMEOUT": str(self.CLAIM_TIMEOUT), "PORTAL_MAIL_RETRY_BASE": "0.5",
+            "PORTAL_MAIL_RETRY_MAX": "2",
         })
         if self.target.broker_url.startswith("redis"):
             env["REDIS_URL"] = self.target.broker_url

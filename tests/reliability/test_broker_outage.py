@@ -126,4 +126,4 @@ def test_redis_down_for_thirty_seconds_no_request_fails_or_hangs_and_every_remin
             delivered_within_s_after_redis_returned=round(delivered_after, 1),
         )
     finally:
-        redis.stop()
+        redis.remove()  # for good: nothing of this process may wait on it in a later test

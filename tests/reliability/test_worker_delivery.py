@@ -23,6 +23,9 @@ pytestmark = pytest.mark.worker
 
 DAY = datetime.date(2026, 3, 11)  # a Wednesday: the 7-day reminders of tasks due on 18 March go out
 DEADLINE = DAY + datetime.timedelta(days=7)
+# How long a wait on delivery tolerates nothing moving at all: a claim left by a kill is taken back after the claim
+# timeout (8 s) by the next pass of beat (every 2 s here), so a healthy run is never still for more than ~10 s.
+STALL_SECONDS = 45
 
 
 def user_of(message_id: str) -> int:
@@ -81,20 +84,29 @@ def test_killing_the_worker_mid_batch_loses_no_digest_and_doubles_only_what_smtp
     started = time.monotonic()
     daily_sweep.apply_async(kwargs={"day": DAY.isoformat()})
 
+    # Beat keeps running throughout: the rest of a killed worker's batch stays "sending" until the frequent pass
+    # takes the claims back (after the claim timeout) and hands them to the restarted worker. How long that takes
+    # depends on where the kills land and on the machine, so each wait lasts as long as something moves (a digest
+    # arrives, a row changes state, a claim is taken back) and fails only when nothing has for a while.
+    def wait_for(condition, what):
+        harness.wait_on_progress(
+            condition, what=what, progress=lambda: harness.delivery_progress(smtp_sink),
+            describe=lambda: harness.describe_delivery(smtp_sink, worker),
+            beat=send_pending_notifications.apply_async, stall=STALL_SECONDS,
+        )
+
     kills = []
     jitter = random.Random(4)
     for delivered in (40, 90, 140):
-        harness.wait_until(lambda: smtp_sink.count() >= delivered, timeout=150, what=f"{delivered} digests")
+        wait_for(lambda: smtp_sink.count() >= delivered, f"{delivered} digests at the SMTP server")
         time.sleep(jitter.uniform(0, 0.15))  # not always just after an acceptance
         worker.kill()
         kills.append(time.monotonic())
         worker.start()
-    # Beat keeps running: a row left "sending" by a kill is taken back after the claim timeout and sent again.
-    play_beat_until(
-        lambda: len(smtp_sink.by_message_id()) >= 200
-        and OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 200,
-        timeout=150, what="every digest delivered and marked sent after the kills",
-    )
+    # A row left "sending" by the last kill is taken back after the claim timeout and sent again.
+    wait_for(lambda: len(smtp_sink.by_message_id()) >= 200
+             and OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 200,
+             "every digest delivered and marked sent after the kills")
     seconds = time.monotonic() - started
     time.sleep(1.5)
 

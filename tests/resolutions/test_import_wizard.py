@@ -67,10 +67,12 @@ def docx_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def directory(db):
-    sync_unit_directory()
-    return {unit.code: unit for unit in Unit.objects.all()}
+@pytest.fixture(scope="module")
+def directory(shared_db):
+    """The unit directory, written once for the module (conftest.SharedDb)."""
+    with shared_db:
+        sync_unit_directory()
+        return {unit.code: unit for unit in Unit.objects.all()}
 
 
 @pytest.fixture

@@ -60,7 +60,9 @@ def run(script: str, *args: str, env: dict[str, str]) -> str:
 def scratch_database():
     import psycopg
 
-    name = f"portal_drill_{uuid.uuid4().hex[:12]}"
+    # Named after the run's database (portal_ci_drill_..., portal_hd_x_gw0_drill_...): runs that share the server
+    # keep to their own names.
+    name = f"{connection.settings_dict['NAME'].removeprefix('test_')}_drill_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url_for("postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')  # nosec B608: a generated name
     yield name
