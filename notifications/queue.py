@@ -23,6 +23,9 @@ from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 Status = OutgoingEmail.Status
+# Published by name (nothing here imports the Celery tasks, which import this module) and, as
+# CELERY_TASK_IGNORE_RESULT says for every task, without a result: send_task would otherwise subscribe the publisher
+# to a result channel on Redis, and during an outage its threads then retry that for ~20 s each.
 SEND_DIGEST = "portal.send_digest"
 SEND_PENDING = "portal.send_pending_notifications"
 
@@ -65,7 +68,8 @@ def publish_within(publish, *, what: str) -> bool:
 
 def publish(task_name: str, *, what: str, **options) -> bool:
     """Publish a Celery task by name (publish_within's bounded wait); False when the broker did not take it."""
-    return publish_within(lambda: current_app.send_task(task_name, retry=False, **options), what=what)
+    return publish_within(lambda: current_app.send_task(task_name, retry=False, ignore_result=True, **options),
+                          what=what)
 
 
 def enqueue(email_ids: Iterable[int]) -> int:
@@ -84,7 +88,8 @@ def enqueue(email_ids: Iterable[int]) -> int:
     def publish_all():
         with current_app.producer_or_acquire() as producer:
             for email_id in email_ids:
-                current_app.send_task(SEND_DIGEST, args=(email_id,), retry=False, producer=producer)
+                current_app.send_task(SEND_DIGEST, args=(email_id,), retry=False, ignore_result=True,
+                                      producer=producer)
                 published.append(email_id)
 
     future = _publisher_pool().submit(publish_all)
