@@ -1,35 +1,22 @@
 """The standing committee's admin: the office works in it, the standing committee reads it, nobody else gets in."""
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from resolutions.models import Directive, Resolution
 from accounts import roles
-from units.resources import MembershipResource
 from notifications.models import Notification
-from tasks.models import Assignment, Attachment, ExtensionRequest, ProgressReport, Review, Task
+from resolutions.models import Directive, Resolution
+from tasks.models import Assignment, ExtensionRequest, ProgressReport, Review, Task
+from tests.admin_support import add, change, changelist, office, role_groups, standing, world  # noqa: F401, F811
+from tests.factories import TaskFactory, UnitFactory, member
 from units.models import Membership, Unit, UnitGroup
-from tests.factories import (
-    DirectiveFactory,
-    ProgressReportFactory,
-    TaskFactory,
-    UnitFactory,
-    UnitGroupFactory,
-    member,
-    office_user,
-    standing_user,
-)
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -38,61 +25,6 @@ User = get_user_model()
 OUR_MODELS = [Unit, UnitGroup, Membership, Task, Assignment, ProgressReport, ExtensionRequest, Review, Notification,
               Resolution, Directive, User]
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-
-
-def changelist(model):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-
-
-def change(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def add(model):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
-
-
-@pytest.fixture
-def role_groups():
-    """The role groups with their permissions, as migrate leaves them."""
-    roles.ensure_role_groups()
-
-
-@pytest.fixture
-def world():
-    """One real object of every model the office manages."""
-    province = UnitFactory(name="Ban Tuyên giáo Tỉnh ủy", code="BTGTU")
-    district = UnitFactory(name="Huyện ủy Phụng Hiệp", code="HU_PHUNG_HIEP", kind=Unit.Kind.PARTY_COMMITTEE)
-    UnitFactory(name="Ủy ban nhân dân huyện Phụng Hiệp", code="UBND_PHUNG_HIEP", parent=district,
-                kind=Unit.Kind.GOVERNMENT)
-    group = UnitGroupFactory(key="cap_uy", name="Các cấp ủy trực thuộc Tỉnh ủy")
-    group.units.set([district])
-    officer = member(province)
-    directive = DirectiveFactory(text="Ban Tuyên giáo Tỉnh ủy chủ trì tham mưu ban hành Chỉ thị mới.")
-    task = TaskFactory(title="Tham mưu ban hành Chỉ thị thay thế Chỉ thị số 05", directive=directive,
-                       lead=province, coordinating=[district])
-    report = ProgressReportFactory(task=task, author=officer)
-    Attachment.objects.create(report=report, file=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4"),
-                              original_name="bao-cao.pdf", content_type="application/pdf", size=8)
-    ExtensionRequest.objects.create(task=task, unit=province, requested_by=officer, current_deadline=task.deadline,
-                                    requested_deadline=task.deadline + datetime.timedelta(days=30),
-                                    reason="Chờ ý kiến Ban Tuyên giáo Trung ương.")
-    Review.objects.create(task=task, proposed_by=officer, result="Đã trình dự thảo Chỉ thị.")
-    Notification.objects.create(task=task, recipient=officer, kind=Notification.Kind.ASSIGNED,
-                                due_on=timezone.localdate())
-    return {"province": province, "district": district, "officer": officer, "task": task}
-
-
-@pytest.fixture
-def office(client, role_groups):
-    client.force_login(office_user(username="vanphong"))
-    return client
-
-
-@pytest.fixture
-def standing(client, role_groups):
-    client.force_login(standing_user(username="thuongtruc"))
-    return client
 
 
 def test_every_model_of_the_portal_is_in_the_admin():
@@ -386,128 +318,6 @@ def test_a_unit_page_shows_its_members_and_sub_units(office, world):
     assert "Ủy ban nhân dân huyện Phụng Hiệp" in html
     html = office.get(change(world["province"])).content.decode()
     assert world["officer"].username in html
-
-
-# --- import from .xlsx ---------------------------------------------------------------------------------------
-
-
-def _xlsx(rows):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("danh-sach.xlsx", buffer.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _import(client, model, rows):
-    """Upload the sheet, then confirm, as the office does. Returns the first response and the final one."""
-    name = model._meta.model_name
-    checked = client.post(reverse(f"admin:units_{name}_import"),
-                          {"resource": "0", "format": "0", "import_file": _xlsx(rows)})
-    assert checked.status_code == 200
-    confirm = checked.context.get("confirm_form")
-    if confirm is None:
-        return checked, None
-    done = client.post(reverse(f"admin:units_{name}_process_import"), confirm.initial)
-    return checked, done
-
-
-UNIT_SHEET = [
-    ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Mã đơn vị cấp trên", "Hộp thư đơn vị", "Tên gọi khác"],
-    ["HU_LONG_MY", "Huyện ủy Long Mỹ", "HU Long Mỹ", "Cấp ủy trực thuộc", "", "huyenuy@longmy.example",
-     "Huyện ủy Long Mỹ; HU Long Mỹ"],
-    ["UBND_LONG_MY", "Ủy ban nhân dân huyện Long Mỹ", "UBND huyện Long Mỹ", "government", "HU_LONG_MY", "",
-     "UBND huyện Long Mỹ"],
-    ["BTC_LONG_MY", "Ban Tổ chức Huyện ủy Long Mỹ", "", "Ban đảng, cơ quan tham mưu", "HU_LONG_MY", "", ""],
-]
-
-
-def test_the_office_imports_units_and_members_from_a_sheet(office, world):
-    checked, done = _import(office, Unit, UNIT_SHEET)
-    assert done is not None, checked.content.decode()[:3000]
-    assert done.status_code == 302
-    district = Unit.objects.get(code="HU_LONG_MY")
-    assert district.kind == Unit.Kind.PARTY_COMMITTEE
-    assert district.aliases == ["Huyện ủy Long Mỹ", "HU Long Mỹ"]
-    assert set(district.children.values_list("code", flat=True)) == {"UBND_LONG_MY", "BTC_LONG_MY"}
-    assert Unit.objects.get(code="UBND_LONG_MY").kind == Unit.Kind.GOVERNMENT
-
-    existing = world["officer"]
-    members = [
-        ["Tên đăng nhập", "Email", "Họ và tên", "Mã đơn vị", "Vai trò"],
-        ["longmy.bithu", "bithu@longmy.example", "Trần Văn Mỹ", "HU_LONG_MY", "Lãnh đạo đơn vị"],
-        ["longmy.chuyenvien", "cv@longmy.example", "Lê Thị Hoa", "HU_LONG_MY", "chuyen vien"],
-        ["ubnd.longmy", "ubnd@longmy.example", "Phạm Văn An", "UBND_LONG_MY", "leader"],
-        ["btc.longmy", "btc@longmy.example", "Võ Thị Bình", "BTC_LONG_MY", ""],
-        [existing.username, "", "", "BTC_LONG_MY", "Chuyên viên"],
-    ]
-    checked, done = _import(office, Membership, members)
-    assert done is not None, checked.content.decode()[:3000]
-    assert Membership.objects.filter(unit__code__endswith="LONG_MY").count() == 5
-    boss = User.objects.get(username="longmy.bithu")
-    assert (boss.last_name, boss.first_name, boss.email) == ("Trần Văn", "Mỹ", "bithu@longmy.example")
-    assert not boss.is_staff
-    assert Membership.objects.get(user=boss).role == Membership.Role.LEADER
-    assert Membership.objects.get(user__username="longmy.chuyenvien").role == Membership.Role.OFFICER
-    assert Membership.objects.get(user__username="btc.longmy").role == Membership.Role.OFFICER
-    # Nobody knows the new accounts' passwords; each person sets one through "Quên mật khẩu".
-    assert not boss.check_password("")
-    assert list(PasswordResetForm().get_users("bithu@longmy.example")) == [boss]
-    # An existing account is linked to the unit, not recreated.
-    assert User.objects.filter(username=existing.username).count() == 1
-    assert Membership.objects.filter(user=existing, unit__code="BTC_LONG_MY").exists()
-
-
-def test_a_bad_row_is_explained_in_vietnamese_and_nothing_is_imported(office, world):
-    users_before, units_before = User.objects.count(), Unit.objects.count()
-    members = [
-        ["Tên đăng nhập", "Email", "Họ và tên", "Mã đơn vị", "Vai trò"],
-        ["moi.mot", "mot@example.org", "Nguyễn Văn Một", "BTGTU", "Chuyên viên"],
-        ["moi.hai", "hai@example.org", "Nguyễn Văn Hai", "KHONG_CO", "Chuyên viên"],
-    ]
-    checked, done = _import(office, Membership, members)
-    assert done is None
-    html = checked.content.decode()
-    assert "Không có đơn vị mã “KHONG_CO”" in html
-    assert User.objects.count() == users_before
-    assert not Membership.objects.filter(user__username__startswith="moi.").exists()
-
-    units = [UNIT_SHEET[0], UNIT_SHEET[1], ["X1", "Đơn vị lạ", "", "hội đồng", "", "", ""]]
-    checked, done = _import(office, Unit, units)
-    assert done is None
-    assert "Loại đơn vị “hội đồng” không hợp lệ" in checked.content.decode()
-    assert Unit.objects.count() == units_before
-
-
-def test_a_new_account_without_an_email_is_refused(office, world):
-    checked, done = _import(office, Membership, [["username", "email", "full name", "unit code", "role"],
-                                                 ["khong.email", "", "Ai Đó", "BTGTU", "officer"]])
-    assert done is None
-    assert "cần địa chỉ email" in checked.content.decode()
-    assert not User.objects.filter(username="khong.email").exists()
-
-
-def test_a_sheet_without_the_code_column_is_refused_with_a_clear_message(office, world):
-    checked, done = _import(office, Unit, [["Tên đơn vị"], ["Đơn vị không mã"]])
-    assert done is None
-    assert "Bảng tính thiếu cột: “Mã đơn vị”" in checked.content.decode()
-
-
-def test_the_office_exports_the_members_as_a_sheet_that_imports_back(office, world):
-    columns = {f"membershipresource_{name}": "on" for name in MembershipResource().get_export_order()}
-    response = office.post(reverse("admin:units_membership_export"), {"resource": "0", "format": "0", **columns})
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][:5] == ["Tên đăng nhập", "Email", "Họ và tên", "Mã đơn vị", "Tên đơn vị"]
-    officer = world["officer"]
-    assert [officer.username, officer.email, f"{officer.last_name} {officer.first_name}", "BTGTU"] == rows[1][:4]
-    # The exported sheet goes back in unchanged: every row is recognised, nothing is created twice.
-    checked, done = _import(office, Membership, rows)
-    assert done is not None
-    assert Membership.objects.filter(user=officer).count() == 1
 
 
 # --- decisions taken from the lists --------------------------------------------------------------------------
