@@ -19,8 +19,8 @@ optimisation at the wrong places). This times the same pages the way a browser m
 6. stops each gunicorn by its own pid (its process group if anything lingers), in `finally`.
 
 The ICS feed's time alternates between two levels (Python's cyclic GC runs a full collection every other request
-there): its figure on the last line is the mean, not the p50. Comparing two code trees (the same pages before and
-after a change) is /work/bench_http/bench_http.py's --compare, outside the repository.
+there): its figure on the last line is the mean, not the p50. It measures the code it belongs to; comparing two code
+trees (the same pages before and after a change) needs a runner that knows neither tree's modules.
 """
 from __future__ import annotations
 
