@@ -16,7 +16,8 @@ from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-SCORER = Path("/work/shared/tools/score_directives.py")
+# The shared scorer beside the checkout (as tests/resolutions/parsing/test_seed_and_documents.py finds it).
+SCORER = Path(__file__).resolve().parents[3] / "shared" / "tools" / "score_directives.py"
 GOLDEN = json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
 DOCUMENTS = Path(__file__).resolve().parent / "documents"
 
