@@ -154,7 +154,7 @@ def update_task(
     task.description = description
     _move_deadline(task, deadline, report_cycle)
     save_version(task, user=user, reason=_("Văn phòng cập nhật nhiệm vụ"),
-          fields=["title", "description", "deadline", "original_deadline", "report_cycle"])
+                 fields=["title", "description", "deadline", "original_deadline", "report_cycle"])
     refresh_search_text(task)
     return task
 

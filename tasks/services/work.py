@@ -22,13 +22,19 @@ from .assigning import create_task
 from .common import close_review, completion_time, lock, mark_done, roll_up_progress, save_version
 
 
-def _store_attachments(report: ProgressReport, files: Iterable[UploadedAttachment]):
+def _write_report(task: Task, *, user, unit, kind: str, text: str, percent: int | None = None,
+                  files: Iterable[UploadedAttachment] = ()) -> ProgressReport:
+    """A report or a contribution with its attachments, on a task the caller has locked and checked."""
+    report = ProgressReport(task=task, unit=unit, author=user, kind=kind, text=text, percent=percent)
+    report.full_clean()
+    report.save()
     for upload in files:
         attachment = Attachment(
             report=report, original_name=upload.original_name, content_type=upload.content_type, size=upload.size
         )
         attachment.file.save(upload.original_name, upload.file, save=False)
         attachment.save()
+    return report
 
 
 @transaction.atomic
@@ -43,15 +49,12 @@ def submit_progress_report(
         raise ServiceError(_("Nhiệm vụ đã kết thúc, không thể báo cáo thêm."), code="closed")
     if percent is not None and not 0 <= percent <= 100:
         raise ServiceError(_("Tỷ lệ hoàn thành phải từ 0 đến 100."), code="percent")
-    report = ProgressReport(task=task, unit=unit, author=user, kind=ProgressReport.Kind.REPORT, text=text,
-                            percent=percent)
-    report.full_clean()
-    report.save()
-    _store_attachments(report, files)
+    report = _write_report(task, user=user, unit=unit, kind=ProgressReport.Kind.REPORT, text=text, percent=percent,
+                           files=files)
     if percent is not None and percent != task.progress:
         task.progress = percent
         save_version(task, user=user, reason=_("Báo cáo tiến độ %(percent)s%%") % {"percent": percent},
-              fields=["progress"])
+                     fields=["progress"])
     roll_up_progress(task, user)
     return report
 
@@ -66,11 +69,7 @@ def submit_contribution(
     require(unit is not None)
     if not task.is_open:
         raise ServiceError(_("Nhiệm vụ đã kết thúc, không thể gửi thêm ý kiến."), code="closed")
-    report = ProgressReport(task=task, unit=unit, author=user, kind=ProgressReport.Kind.CONTRIBUTION, text=text)
-    report.full_clean()
-    report.save()
-    _store_attachments(report, files)
-    return report
+    return _write_report(task, user=user, unit=unit, kind=ProgressReport.Kind.CONTRIBUTION, text=text, files=files)
 
 
 @transaction.atomic
@@ -175,7 +174,7 @@ def decide_extension(
             task.original_deadline = task.deadline
         task.deadline = extension.requested_deadline
         save_version(task, user=user, reason=_("Gia hạn đến %(date)s") % {"date": task.deadline.strftime("%d/%m/%Y")},
-              fields=["deadline", "original_deadline"])
+                     fields=["deadline", "original_deadline"])
         announce(task, TaskEvent.EXTENSION_APPROVED)
     else:
         announce(task, TaskEvent.EXTENSION_REFUSED)
