@@ -147,9 +147,10 @@ def _finish(email: OutgoingEmail, *, status: str, item_status: str | None = None
 
 def _finish_in_one_statement(email, status, item_status, item_ids, fields, now) -> int:
     """_finish on PostgreSQL: the email and its ledger rows in one statement (two data-modifying CTEs, atomic by
-    themselves), one round trip instead of four (BEGIN, two UPDATEs, COMMIT). It runs once per message sent, so on
-    a busy machine each round trip counted (issue 7). Only quoted column and table names from the models and "%s"
-    placeholders are formatted into the SQL; every value is a parameter."""
+    themselves), one round trip instead of four (BEGIN, two UPDATEs, COMMIT). It runs once per message sent: 0.7 ms
+    against the ORM transaction's 1.9 ms (CPU 0.24 against 1.04 ms), measured on PostgreSQL at 100,000 tasks
+    (docs/benchmarks.md, round 3). Only quoted column and table names from the models and "%s" placeholders are
+    formatted into the SQL; every value is a parameter."""
     qn = db_connection.ops.quote_name
     email_meta, item_meta = OutgoingEmail._meta, Notification._meta
     sets, params = [], []
