@@ -11,18 +11,21 @@ from tasks.access import visible
 from .models import Notification, NotificationPreference
 
 
+def _due_notices(user):
+    """The inbox's rule: the person's own notices, due by today, about tasks they may still see."""
+    return visible(Notification.objects.filter(recipient=user, due_on__lte=local_today()), user)
+
+
 def inbox(user):
     """A person's notices, newest first."""
-    notices = visible(Notification.objects.filter(recipient=user, due_on__lte=local_today()), user)
-    return notices.select_related("task").order_by("-due_on", "-created_at", "-id")
+    return _due_notices(user).select_related("task").order_by("-due_on", "-created_at", "-id")
 
 
 def unread_count(user) -> int:
-    """The bell's number, on every page: the inbox's unread notices."""
+    """The bell's number, on every page: the inbox's unread notices (counted without the inbox's ordering)."""
     if not (user and user.is_authenticated):
         return 0
-    unread = Notification.objects.filter(recipient=user, due_on__lte=local_today(), read_at__isnull=True)
-    return visible(unread, user).count()
+    return _due_notices(user).filter(read_at__isnull=True).count()
 
 
 def wants_email_digest(user) -> bool:
