@@ -4,10 +4,9 @@ carries the task list's own parameters (tasks.filters reads them back to the sam
 from __future__ import annotations
 
 import datetime
-import functools
 from urllib.parse import urlencode
 
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 from tasks.standing import Standing
 
@@ -39,19 +38,12 @@ def list_params(data: dict) -> dict:
     return params
 
 
-@functools.lru_cache(maxsize=16)
-def _path(name: str, script_prefix: str) -> str:
-    # The board links every figure, bar and row: ~20,000 links for 1,000 units at 100,000 tasks, where resolving
-    # the same URL name each time was half the cost of building the board (docs/benchmarks.md).
-    return reverse(name)
-
-
 def list_url(data: dict) -> str:
-    return _path("tasks:list", get_script_prefix()) + "?" + urlencode(list_params(data), doseq=True)
+    return reverse("tasks:list") + "?" + urlencode(list_params(data), doseq=True)
 
 
 def export_url(data: dict) -> str:
-    return _path("oversight:export", get_script_prefix()) + "?" + urlencode(list_params(data), doseq=True)
+    return reverse("oversight:export") + "?" + urlencode(list_params(data), doseq=True)
 
 
 def list_prefix(data: dict) -> str:
@@ -76,4 +68,4 @@ def see_all_url(selection: Selection, what: str, **extra) -> str:
     """The dashboard's own page listing a whole table for the same selection: ?all=units (sort=rate for the
     ranking) or ?all=documents."""
     query = urlencode({**selection.query_params(), "all": what, **extra})
-    return _path("oversight:dashboard", get_script_prefix()) + "?" + query
+    return reverse("oversight:dashboard") + "?" + query
