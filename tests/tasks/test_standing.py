@@ -1,4 +1,5 @@
-"""Where a task stands against its deadline, at the edges of each band, in SQL and in Python alike.
+"""Where a task stands against its deadline, at the edges of each band, in its three forms alike (tasks.standing): the
+SQL CASE that annotates rows, the conditions on the columns that filters use, and the Python function.
 
 DESIGN.md: open and deadline ≥ today + 8: trong hạn; today ≤ deadline ≤ today + 7: sắp đến hạn; deadline < today:
 quá hạn; done on or before the deadline: hoàn thành đúng hạn; done later: hoàn thành quá hạn; no deadline: thường
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from tasks.models import Task
 
-from tasks.standing import Standing
 from tasks.selectors.tasks import standing_counts
+from tasks.standing import Standing, standing_condition
 from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +54,18 @@ CASES = [
 
 
 @pytest.mark.parametrize(("why", "deadline", "status", "completed_at", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_the_standing_at_the_edges_is_the_same_in_sql_and_in_python(why, deadline, status, completed_at, expected):
+def test_the_standing_at_the_edges_is_the_same_in_sql_in_the_filters_and_in_python(
+    why, deadline, status, completed_at, expected
+):
     task = TaskFactory(deadline=deadline, status=status, completed_at=completed_at)
     in_sql = Task.objects.with_standing(TODAY).get(pk=task.pk).standing
     in_python = Task.objects.get(pk=task.pk).compute_standing(TODAY)
+    # The filters' conditions: the task is found under its own standing, and under no other.
+    found_under = {standing for standing in Standing.values
+                   if Task.objects.filter(standing_condition([standing], TODAY), pk=task.pk).exists()}
     assert in_sql == expected
     assert in_python == expected
+    assert found_under == {expected}
 
 
 def test_every_band_is_counted_once_in_one_query(django_assert_num_queries):
