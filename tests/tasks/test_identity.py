@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
-from units.models import Membership
 from accounts.identity import scope_for
 from tests.factories import MembershipFactory, UnitFactory, leader, office_user, standing_user
+from units.models import Membership
+from units.tree import descendant_ids, subtree_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,20 @@ def test_a_leader_sees_the_whole_tree_below_the_unit_in_one_query():
     assert len(queries) == 1
     assert scope.unit_ids == {top.pk, child.pk, closed_child.pk, grandchild.pk}
     assert scope.memberships == {top.pk: Membership.Role.LEADER}
+
+
+def test_a_leaders_scope_is_the_unit_trees_own_subtree_of_the_units_they_lead():
+    """The identity query embeds units.tree's recursive query: both give the same units, whatever the shape."""
+    tops = [UnitFactory(), UnitFactory()]
+    level = tops
+    for depth in range(3):
+        level = [UnitFactory(parent=parent, active=depth != 1) for parent in level for _ in range(2)]
+    UnitFactory(parent=UnitFactory())  # a tree nobody here leads
+    boss = leader(tops[0])
+    MembershipFactory(user=boss, unit=tops[1], role=Membership.Role.LEADER)
+    scope = scope_for(fresh(boss))
+    assert scope.unit_ids == subtree_ids([top.pk for top in tops])
+    assert scope.unit_ids - {tops[0].pk, tops[1].pk} == descendant_ids(tops[0]) | descendant_ids(tops[1])
 
 
 def test_a_membership_counts_only_in_an_active_unit_and_an_officer_sees_no_sub_unit():
