@@ -39,7 +39,8 @@ test: install-test
 	# Tests run with DEBUG on (demo accounts allowed, a development SECRET_KEY); production settings are
 	# checked by tests that start subprocesses with DEBUG off.
 	# Two processes (pytest-xdist); tests/conftest.py says what runs together. TEST_PROCESSES=0: all in one.
-	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
+	# -rs prints why each skipped test skipped, so a suite that shrinks shows it in CI's log.
+	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder -rs
 
 check: install-test
 	$(BIN)/lint-imports --no-logo
