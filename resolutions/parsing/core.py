@@ -9,10 +9,11 @@ from collections import Counter
 from . import classify as C
 from .assignees import Assignment, Party, Reader, read_assignment
 from .blocks import Para, Table
-from .dates import DateHit, YEAR_RE, deadline_of, find_dates, is_one_off, ongoing_marker
+from .dates import DateHit, YEAR_RE, deadline_of, find_dates, is_one_off, ongoing_marker, ongoing_span
+from .evidence import confidence, party_sources
 from .directory import Directory
 from .header import footer_start, read_header, read_metadata, read_signer, speech_info
-from .model import ParsedDirective, ParseError, ParseResult
+from .model import ParsedDirective, ParseError, ParseResult, Source
 from .outline import Entry, Node, Outline, mark_greetings, read_entries
 from .tables import cell, is_numbering_row, section_row, task_table
 from .text import clean
@@ -24,7 +25,32 @@ _RECURRING = re.compile(r"\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+(?:năm|quý|
 _CELL_SEPARATOR = re.compile(r"[\s,;]*(?:(?:và|cùng)\s+)?")
 
 
+_ASSIGNS = re.compile(r"(?<!\w)(?:giao|đề nghị|yêu cầu|phân công|chủ trì|có trách nhiệm|chịu trách nhiệm|"
+                      r"phối hợp|khẩn trương|chỉ đạo)(?!\w)")
+# what is never worth a second look, whatever it names: the greetings and thanks of a speech
+_NO_SECOND_LOOK = {C.REASONS["greeting"], C.REASONS["closing"]}
+
+
 class _Parser(Outline):
+    def skip(self, section: str, label: str, text: str, reason_key: str):
+        super().skip(section, label, text, reason_key)
+        s = self.result.skipped[-1]
+        s.after = len(self.result.directives)
+        folded = self.fold(text)
+        a = read_assignment(self.d, text, folded)
+        hits = find_dates(text, self.ref_year, self.not_before, folded)
+        if _ASSIGNS.search(folded):
+            s.signals.append("assignment")
+        if a.found or any(p.entity is not None and p.entity.kind in ("unit", "group") for p in a.coord):
+            s.signals.append("unit")
+        if hits:
+            s.signals.append("date")
+        if s.reason in _NO_SECOND_LOOK and "assignment" not in s.signals:
+            s.signals = []
+        if s.signals:
+            paras = text.count("\n\n") + 1
+            s.proposal = self.build_directive(section, label, text, paras, a, hits, None, None, directive=0.3)
+
     def walk(self, node: Node):
         if node.role in ("heading", "container") or node.entry is None:
             self.paragraphs(node, preamble=node.entry is None)
@@ -65,7 +91,8 @@ class _Parser(Outline):
         if text and category in (C.ASSESSMENT, C.PURPOSE, C.SUGGESTION):
             self.skip(section, e.label.label, text, reason or C.DEFAULT_REASON[category])
         elif text:
-            self.consider(section, e.label.label, paras, category == C.NEUTRAL, False, period, inherited)
+            self.consider(section, e.label.label, paras, category == C.NEUTRAL, False, period, inherited,
+                          continuing=self.continuing(node.parent))
         for c in [] if container else node.content:
             if c.kind == "table":
                 self.table(c, node, section)
@@ -85,13 +112,15 @@ class _Parser(Outline):
         category, reason, period, inherited = self.context(node, include_self=True, self_intro=False)
         section = self.section(node)
         own_intro = C.NEUTRAL
+        continuing = self.continuing(node)
         current: list[str] | None = None
         cat_now, preamble_now = category, preamble
 
         def flush():
             nonlocal current
             if current is not None:
-                self.consider(section, "", current, cat_now == C.NEUTRAL, preamble_now, period, inherited)
+                self.consider(section, "", current, cat_now == C.NEUTRAL, preamble_now, period, inherited,
+                              continuing=continuing)
             current = None
 
         for c in node.content:
@@ -122,7 +151,7 @@ class _Parser(Outline):
         flush()
 
     def consider(self, section: str, label: str, paras: list[str], neutral: bool, preamble: bool,
-                 period: DateHit | None, inherited: Assignment | None):
+                 period: DateHit | None, inherited: Assignment | None, continuing: str = ""):
         text = "\n\n".join(paras)
         folded = self.fold(text)
         a = read_assignment(self.d, text, folded)
@@ -135,39 +164,96 @@ class _Parser(Outline):
         if not ok:
             self.skip(section, label, text, why)
             return
-        self.add_directive(section, label, text, len(paras), a, hits, period, inherited)
+        sure = 0.95 if not neutral else (0.8 if a.found else 0.6)
+        self.add_directive(section, label, text, len(paras), a, hits, period, inherited, continuing=continuing,
+                           directive=sure)
 
     def add_directive(self, section, label, text, n_paras, a: Assignment, hits, period, inherited,
-                      own_deadline: DateHit | None = None, deadline_cell: str = ""):
+                      own_deadline: DateHit | None = None, deadline_cell: str = "", continuing: bool = False,
+                      directive: float = 0.9, lead_where: str = "text"):
+        d = self.build_directive(section, label, text, n_paras, a, hits, period, inherited, own_deadline,
+                                 deadline_cell, continuing, directive, lead_where)
+        d.order = len(self.result.directives) + 1
+        self.result.directives.append(d)
+        return d
+
+    def build_directive(self, section, label, text, n_paras, a: Assignment, hits, period, inherited,
+                        own_deadline: DateHit | None = None, deadline_cell: str = "", continuing: bool = False,
+                        directive: float = 0.9, lead_where: str = "text") -> ParsedDirective:
+        """The directive text would be, with where each field was read and how sure that is."""
         folded = self.fold(text)
         if not a.found and inherited is not None:
             a = Assignment(lead=inherited.lead, coord=inherited.coord or a.coord, scope_span=None)
+            lead_where = "heading"
+            inherited_coord = not a.coord or a.coord is inherited.coord
+        else:
+            inherited_coord = False
         d = ParsedDirective(section=section, label=label, text=text, paragraphs=n_paras)
         self.fill_parties(d, a, text)
+        if lead_where == "heading":
+            party_sources(d, Assignment(lead=a.lead), "heading")
+            party_sources(d, Assignment(coord=a.coord), "heading" if inherited_coord else "text")
+        else:
+            party_sources(d, a, lead_where)
         own = own_deadline or deadline_of(hits)
         strength, marker = ongoing_marker(deadline_cell) if deadline_cell else ("", "")
+        marker_span = None
         if not strength:
-            strength, marker = ongoing_marker(text, folded)
+            strength, marker_span = ongoing_span(text, folded)
+            marker = text[marker_span[0]:marker_span[1]] if marker_span else ""
         weak = deadline_of(hits, weak=True)
         recurring = own is not None and not own_deadline and _RECURRING.match(folded, own.end)
+
+        def source(field, hit_start=-1, hit_end=-1, words="", where="text"):
+            d.sources.append(Source(field, words or text[hit_start:hit_end], hit_start, hit_end, where))
+
         if recurring:
             # "báo cáo trước ngày 15/12 hằng năm": a date every year, ongoing work with periodic reports
             d.ongoing, d.deadline_text = True, text[own.start:recurring.end()].strip()
+            source("ongoing", own.start, recurring.end())
+            timing = "recurring"
         elif own is not None:
             d.deadline, d.deadline_text = own.date, own.text
+            if own_deadline:
+                source("deadline", words=deadline_cell.strip(), where="column")
+                timing = "column"
+            else:
+                source("deadline", own.start, own.end)
+                timing = "date" if re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}|ngày", self.fold(own.text)) else "period"
         elif period is not None and strength != "strong":
             d.deadline, d.deadline_text = period.date, f"{period.text} (heading)"
+            source("deadline", words=period.text, where="heading")
+            timing = "heading"
         elif weak is not None and strength != "strong":
             d.deadline, d.deadline_text = weak.date, weak.text
+            source("deadline", weak.start, weak.end)
+            timing = "bare_year"
+        elif strength:
+            # "thường xuyên", "định kỳ", "hằng năm"; "tiếp tục", "thời gian tới"
+            d.ongoing, d.deadline_text = True, marker
+            if deadline_cell:
+                source("ongoing", words=deadline_cell.strip(), where="column")
+            elif marker_span:
+                source("ongoing", *marker_span)
+            timing = "strong" if strength == "strong" else "weak"
+        elif C.FOLLOW_UP.search(folded):
+            # "Giao Văn phòng Tỉnh ủy theo dõi, đôn đốc việc thực hiện Thông báo kết luận này": as long as it runs
+            m = C.FOLLOW_UP.search(folded)
+            d.ongoing, d.deadline_text = True, text[m.start():m.end()]
+            source("ongoing", m.start(), m.end())
+            timing = "weak"
+        elif continuing and not is_one_off(folded):
+            # under "Nhiệm vụ thời gian tới", "Định hướng …": continuing work, said by the heading (a one-off such
+            # as "ban hành Chỉ thị thay thế" still needs its date)
+            d.ongoing, d.deadline_text = True, "(heading)"
+            source("ongoing", words=continuing if isinstance(continuing, str) else "", where="heading")
+            timing = "continuing"
         else:
-            if strength == "strong":
-                d.ongoing, d.deadline_text = True, marker
-            elif is_one_off(folded):
-                d.needs_deadline = True
-            else:
-                d.ongoing, d.deadline_text = True, marker
-        d.order = len(self.result.directives) + 1
-        self.result.directives.append(d)
+            # no timing word at all: the office has to set one
+            d.needs_deadline = True
+            timing = "none"
+        d.confidence = confidence(d, directive=directive, lead_where=lead_where, timing=timing)
+        return d
 
     def fill_parties(self, d: ParsedDirective, a: Assignment, text: str):
         def add(lst, value):
@@ -207,6 +293,7 @@ class _Parser(Outline):
         rows = entry.rows
         t = task_table(rows)
         category, reason, period, inherited = self.context(node, include_self=True)
+        continuing = self.continuing(node)
         sub = ""
         for row in rows[t.header_rows:]:
             if is_numbering_row(row):
@@ -228,6 +315,7 @@ class _Parser(Outline):
                 continue
             lead_cell, coord_cell, when = cell(row, t, "lead"), cell(row, t, "coord"), cell(row, t, "deadline")
             a = self.cell_assignment(lead_cell, coord_cell)
+            from_cells = a.found
             if not a.found:
                 a = read_assignment(self.d, text, self.fold(text))
             own = None
@@ -238,7 +326,8 @@ class _Parser(Outline):
                     own = DateHit(dt.date(int(m.group(1)), 12, 31), 0, len(when), when.strip())
             hits = find_dates(text, self.ref_year, self.not_before, self.fold(text))
             self.add_directive(sec, label, text, len(paras), a, hits, period, inherited, own_deadline=own,
-                               deadline_cell=when)
+                               deadline_cell=when, continuing=continuing, directive=0.95,
+                               lead_where="column" if from_cells else "text")
 
     def cell_assignment(self, lead_cell: str, coord_cell: str) -> Assignment:
         a = Assignment()

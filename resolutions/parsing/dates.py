@@ -183,12 +183,18 @@ def deadline_of(hits: list[DateHit], weak: bool = False) -> DateHit | None:
 
 def ongoing_marker(text: str, folded: str | None = None) -> tuple[str, str]:
     """('strong'|'weak'|'', the marker as written) for words that mark continuing work."""
+    strength, span = ongoing_span(text, folded)
+    return strength, text[span[0]:span[1]] if span else ""
+
+
+def ongoing_span(text: str, folded: str | None = None) -> tuple[str, tuple[int, int] | None]:
+    """('strong'|'weak'|'', (start, end) of the marker in text or None)."""
     folded = fold(nfc(text)) if folded is None else folded
     for strength, pattern in (("strong", STRONG_ONGOING), ("weak", WEAK_ONGOING)):
         m = pattern.search(folded)
         if m:
-            return strength, text[m.start():m.end()]
-    return "", ""
+            return strength, (m.start(), m.end())
+    return "", None
 
 
 def is_one_off(folded: str) -> bool:

@@ -27,6 +27,8 @@ _CLOSING = re.compile(r"(?:xin trân trọng cảm ơn|trân trọng cảm ơn|x
                       r"chúc các đồng chí|chúc hội nghị|kính chúc|chúc sức khỏe)(?!\w)")
 _CLOSING_AHEAD = re.compile(r"cảm ơn|chúc|bế mạc|kết thúc|hoàn thành (?:toàn bộ |tất cả )?(?:các )?nội dung|"
                             r"thành công tốt đẹp|trân trọng")
+_CONTINUING = re.compile(r"(?<!\w)(?:thời gian tới|thời gian đến|định hướng|thường xuyên|lâu dài|tiếp tục|"
+                         r"từ nay đến cuối nhiệm kỳ|những năm tiếp theo|năm tiếp theo)(?!\w)")
 _TERMINAL = re.compile(r"[.;!?…]\s*[\"”’')]*\s*$")
 
 
@@ -223,6 +225,20 @@ class Outline:
             direct = False
             n = n.parent
         return category, reason, period, assignment
+
+    def continuing(self, node: Node | None) -> str:
+        """The words of a heading or intro above that make what is under it continuing work ("Nhiệm vụ trọng tâm
+        thời gian tới", "Định hướng …", "thường xuyên"), or ""."""
+        n = node
+        while n is not None:
+            texts = ([n.entry.body] if n.entry is not None and n.role in ("heading", "container") else []) + [
+                c.text for c in n.content if c.kind == "para" and c.text.rstrip().endswith(":")]
+            for t in texts:
+                m = _CONTINUING.search(self.fold(t))
+                if m:
+                    return t[m.start():m.end()]
+            n = n.parent
+        return ""
 
     def section(self, node: Node) -> str:
         parts = []

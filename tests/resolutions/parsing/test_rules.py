@@ -189,7 +189,7 @@ def test_the_header_is_read():
 
 def test_to_json_has_the_contract_keys_and_iso_dates():
     data = parse_text("1. Ban Tổ chức Tỉnh ủy rà soát quy hoạch trước ngày 30/6/2022.", directory=SMALL).to_json()
-    assert set(data) == {"directives", "skipped", "header"}
+    assert set(data) == {"directives", "set_aside", "skipped", "header"}
     d = data["directives"][0]
     assert {"section", "label", "text", "paragraphs", "lead_as_written", "coordinating_as_written", "lead_units",
             "coordinating_units", "scope_as_written", "scope_groups", "unmatched", "deadline", "deadline_text",
