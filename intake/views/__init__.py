@@ -1,0 +1,15 @@
+"""The import wizard (office only; everyone else gets 404): /resolutions/import/.
+
+1. upload a .docx, .pdf or .txt, or paste the text: the parser proposes the directives (views.upload);
+2. review: the document's details and each proposed directive, edited in a draft kept in the session
+   (views.review, views.drafts);
+3. confirm: the document, its directives and their tasks are recorded in one transaction (views.confirm).
+
+Nothing is written to the database before step 3.
+"""
+from .confirm import import_confirm
+from .drafts import DRAFTS_KEY
+from .review import import_review
+from .upload import import_start
+
+__all__ = ["DRAFTS_KEY", "import_confirm", "import_review", "import_start"]
