@@ -21,6 +21,9 @@ REASONS = {
     "meeting": "Thông tin về hội nghị, cuộc họp",
     "information": "Nội dung thông tin, không có yêu cầu thực hiện",
     "approval": "Ý kiến thống nhất, ghi nhận của cơ quan ban hành, không giao thực hiện",
+    "formula": "Câu kết của văn bản (thông báo để biết, thực hiện), không phải nội dung chỉ đạo",
+    "citing": "Căn cứ, văn bản được dẫn, không phải nội dung chỉ đạo",
+    "source": "Ghi chú nguồn, thông tin trang tin, không phải nội dung chỉ đạo",
 }
 
 DEFAULT_REASON = {ASSESSMENT: "results", PURPOSE: "purpose", SUGGESTION: "suggestion"}
@@ -113,9 +116,25 @@ _SUGGESTER = re.compile(r"(?:đồng chí|đ/c|các đồng chí|đại biểu|c
 _SUGGEST_VERB = re.compile(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|trình bày|phản ánh|đã báo cáo)(?!\w)")
 _PROMISE = re.compile(r"(?:tôi|chúng tôi|thường trực tỉnh ủy|ban thường vụ tỉnh ủy|tỉnh ủy|thường trực|"
                       r"ban chấp hành đảng bộ tỉnh)\s+(?:[\w,]+\s+){0,4}?(?:sẽ|cam kết|xin hứa|hứa)(?!\w)")
-_APPROVAL = re.compile(r"(?:ban thường vụ tỉnh ủy|thường trực tỉnh ủy|ban chấp hành đảng bộ tỉnh|tỉnh ủy|hội nghị)\s+"
+_APPROVAL = re.compile(r"(?:ban thường vụ tỉnh ủy|thường trực tỉnh ủy|ban chấp hành đảng bộ tỉnh|tỉnh ủy|hội nghị|"
+                       r"(?:phó )?(?:chủ tịch|thủ tướng)(?: chính phủ| ubnd| ủy ban nhân dân)?[\w ]{0,40}?|"
+                       r"ubnd tỉnh|ủy ban nhân dân tỉnh|ban thường vụ[\w ]{0,30}?|thường trực[\w ]{0,30}?)\s+"
                        r"(?:cơ bản\s+)?(?:thống nhất|đồng ý|ghi nhận|đánh giá cao|biểu dương|hoan nghênh|"
                        r"nhất trí|thông qua)(?!\w)")
+# the document's last sentence: "Văn phòng Tỉnh ủy thông báo để các cơ quan, đơn vị biết, thực hiện./."
+CLOSING_FORMULA = re.compile(
+    r"^(?:[\w ,]{0,80}?\s)?(?:thông báo|sao gửi|gửi)(?:\s+(?:ý kiến\s+)?kết luận[^.;]{0,200}?|[^.;]{0,40}?)\s+để\s+"
+    r"[^.;]{0,160}?(?:biết|thực hiện|triển khai)[^.;]{0,40}?(?:\./\.|\.$|$)"
+    r"|^trong quá trình (?:triển khai )?(?:tổ chức )?thực hiện,? nếu (?:có )?(?:phát sinh )?(?:khó khăn|vướng mắc)"
+    r"|^trên đây là (?:ý kiến )?(?:kết luận|nội dung|thông báo|kế hoạch|chỉ đạo)")
+# "Thực hiện Công điện số 47/CĐ-TTg ngày …", "Căn cứ …", "Tiếp theo Công văn số …": what the document answers
+_CITING = re.compile(r"^(?:thực hiện|căn cứ|tiếp theo|theo đề nghị của|xét đề nghị của|triển khai|theo)\s+"
+                     r"(?:(?:ý kiến chỉ đạo|chỉ đạo|tinh thần)\s+(?:của|tại)\s+)?(?:" + "|".join(
+                         ["nghị quyết", "kết luận", "chỉ thị", "quy định", "thông báo", "kế hoạch", "quyết định",
+                          "hướng dẫn", "công văn", "văn bản", "chương trình", "luật", "nghị định", "thông tư",
+                          "công điện", "thông tri", "tờ trình", "báo cáo"]) + r")(?:\s+số|\s+\d|\s+liên tịch|\s+[\w-]*/)")
+_SOURCE_NOTE = re.compile(r"^\(?\s*(?:theo|nguồn|gửi kèm|kèm theo|đính kèm)(?!\w)[^()]{0,200}\)?\.?$|"
+                          r"(?:lượt xem|cỡ chữ|in bài|gửi email|chia sẻ|cập nhật lúc|cập nhật:)")
 
 
 SELF_REFERENCE = re.compile(r"(?:chỉ thị|nghị quyết|kết luận|quy định|kế hoạch|thông báo|văn bản|quyết định|"
@@ -134,7 +153,7 @@ def closes_item(folded: str) -> bool:
 
 
 def content_category(folded: str, subject_end: int, subject_kind: str, neutral: bool, preamble: bool = False,
-                     has_lead: bool = False, has_deadline: bool = False) -> tuple[bool, str]:
+                     has_lead: bool = False, has_deadline: bool = False, label: str = "x") -> tuple[bool, str]:
     """Is a paragraph a directive on its own words? (True, "") or (False, reason key).
 
     folded starts at the directive's own words (label removed); subject_end is where the opening subject ends
@@ -142,13 +161,21 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
     """
     head = folded[:300].lstrip()
     first = head.split(".")[0]
+    if _SOURCE_NOTE.search(head[:200]) and len(folded) < 300:
+        return False, "source"
+    if CLOSING_FORMULA.match(head):
+        return False, "formula"
+    if _CITING.match(head) and not _TRIGGER_WORD.search(first):
+        return False, "citing"
+    if _PURPOSE.match(head) and not _TRIGGER_WORD.search(first):
+        return False, "purpose"
     if _PROMISE.match(head):
         return False, "promise"
     if _SUGGESTER.match(head) and _SUGGEST_VERB.search(first[:200]):
         return False, "suggestion"
     if subject_end and subject_kind in ("unit", "group") and _SUGGEST_VERB.match(folded, subject_end):
         return False, "suggestion"
-    if _APPROVAL.match(head) and not _TRIGGER_WORD.search(folded):
+    if _APPROVAL.match(head) and not _TRIGGER_WORD.search(re.sub(r"chủ trương\s+giao", "", folded)):
         return False, "approval"
     if SELF_REFERENCE.match(head):
         return False, "information"
@@ -159,7 +186,7 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
         return False, "intro"
     if not neutral:
         return True, ""
-    if preamble and _NARRATIVE_START.match(head):
+    if (preamble or not label) and _NARRATIVE_START.match(head) and not _TRIGGER_WORD.search(first):
         return False, "meeting"
     if _ASSESS_START.match(head) and not _TRIGGER_WORD.search(folded):
         return False, "results" if not re.search(r"hạn chế|tồn tại|yếu kém|chưa|bất cập", first) else "shortcomings"

@@ -12,8 +12,9 @@ from .blocks import Para, Table
 from .dates import DateHit, YEAR_RE, deadline_of, find_dates, is_one_off, ongoing_marker, ongoing_span
 from .evidence import confidence, party_sources
 from .directory import Directory
-from .header import footer_start, read_header, read_metadata, read_signer, speech_info
+from .header import attachment_start, footer_start, read_header, read_metadata, read_signer, speech_info
 from .model import ParsedDirective, ParseError, ParseResult, Source
+from .segments import split_points
 from .outline import Entry, Node, Outline, mark_greetings, read_entries
 from .tables import cell, is_numbering_row, section_row, task_table
 from .text import clean
@@ -52,7 +53,9 @@ class _Parser(Outline):
             s.proposal = self.build_directive(section, label, text, paras, a, hits, None, None, directive=0.3)
 
     def walk(self, node: Node):
-        if node.role in ("heading", "container") or node.entry is None:
+        if node.role == "block":
+            self.item(node)
+        elif node.role in ("heading", "container") or node.entry is None:
             self.paragraphs(node, preamble=node.entry is None)
             if node.role == "container":
                 self.item(node, container=True)
@@ -67,6 +70,10 @@ class _Parser(Outline):
         section = self.section(node.parent)
         paras = [e.body]
         tail: list[Entry] = []
+        if node.role == "block":
+            for child in node.children:
+                paras.append(child.entry.text)
+                paras.extend(c.text for c in child.content if c.kind == "para" and not c.mode)
         for c in [] if container else node.content:
             if c.kind != "para" or c.mode:
                 continue
@@ -153,6 +160,16 @@ class _Parser(Outline):
     def consider(self, section: str, label: str, paras: list[str], neutral: bool, preamble: bool,
                  period: DateHit | None, inherited: Assignment | None, continuing: str = ""):
         text = "\n\n".join(paras)
+        points = split_points(self.d, text, self.fold(text))
+        bounds = [0, *points, len(text)]
+        for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            part = [p.strip() for p in text[a:b].strip().split("\n\n") if p.strip()]
+            self.consider_part(section, label if i == 0 else "", part, neutral or i > 0, preamble, period,
+                               inherited, continuing)
+
+    def consider_part(self, section: str, label: str, paras: list[str], neutral: bool, preamble: bool,
+                      period: DateHit | None, inherited: Assignment | None, continuing: str = ""):
+        text = "\n\n".join(paras)
         folded = self.fold(text)
         a = read_assignment(self.d, text, folded)
         subject_end = a.subject[-1].end if a.subject else 0
@@ -160,7 +177,7 @@ class _Parser(Outline):
         subject_kind = "issuer" if kinds == {"issuer"} else ("unit" if kinds & {"unit", "group"} else "")
         hits = find_dates(text, self.ref_year, self.not_before, folded)
         ok, why = C.content_category(folded, subject_end, subject_kind, neutral, preamble,
-                                     has_lead=a.found, has_deadline=bool(hits))
+                                     has_lead=a.found, has_deadline=bool(hits), label=label)
         if not ok:
             self.skip(section, label, text, why)
             return
@@ -389,6 +406,13 @@ def parse_blocks(blocks: list, directory: Directory | None = None, reference_yea
     header, start = read_header(texts)
     end = footer_start(texts, start)
     header.signer = read_signer(texts[end:])
+    body = blocks[start:end]
+    attached = attachment_start(texts, end) if end < len(texts) else None
+    if attached is not None:
+        # the plan a decision issues, after the decision's own signature: its header is context, its body is read
+        _, skip = read_header(texts[attached:])
+        a_start = attached + skip
+        body = body + blocks[a_start:footer_start(texts, a_start)]
     if not header.kind:
         kind, title, issuer = speech_info(texts[start:end])
         header.kind = kind
@@ -406,7 +430,7 @@ def parse_blocks(blocks: list, directory: Directory | None = None, reference_yea
     parser = _Parser(directory, ref_year, not_before)
     parser.result.header = header
     parser.result.text = as_read
-    entries = read_entries(blocks[start:end])
+    entries = read_entries(body)
     mark_greetings(entries)
     root = parser.build_tree(entries)
     parser.assign_roles(root)

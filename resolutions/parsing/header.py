@@ -102,9 +102,17 @@ def read_header(texts: list[str]) -> tuple[Header, int]:
                 orgs.append(before)
             i += 1
             continue
-        if f.startswith(("kính gửi", "v/v", "về việc")) and kind_at is None and short:
-            if f.startswith(("v/v", "về việc")):
-                title_parts.append(t)
+        if f.startswith("kính gửi") and short:
+            # "Kính gửi: - Sở …; - UBND …": the addressees, one a line, are not the body's leads
+            i += 1
+            while i < limit and len(texts[i]) <= 200 and re.match(r"\s*[-–+•]\s*\S", texts[i]) and not re.search(
+                    r"(?<!\w)(?:giao|đề nghị|yêu cầu)\s", fold(texts[i])):
+                i += 1
+            continue
+        if f.startswith(("v/v", "về việc")) and kind_at is None and short:
+            title_parts.append(t)
+            if f.startswith("v/v") and not h.kind:
+                h.kind = "Công văn"
             i += 1
             continue
         if is_upper_line(t) and len(t.split()) <= 25:
@@ -125,7 +133,8 @@ def read_header(texts: list[str]) -> tuple[Header, int]:
             i += 1
             continue
         if kind_at is not None and i - kind_at <= 4 and short and (
-                f.startswith(("về ", "v/v", "(", "của ")) or t[:1].islower()):
+                f.startswith(("về ", "v/v", "(", "của ")) or t[:1].islower()
+                or (i == kind_at + 1 and t and len(t) <= 200 and not re.search(r"[.;:!?]\s*$", t))):
             title_parts.append(t)
             i += 1
             continue
@@ -174,6 +183,22 @@ def footer_start(texts: list[str], start: int) -> int:
         if i >= n - 6 and is_upper_line(texts[i]) and _ROLE.match(f) and len(texts[i]) < 60:
             return i
     return n
+
+
+_ATTACHED = re.compile(r"^\(?\s*(?:ban hành )?kèm theo (?:quyết định|công văn|thông báo|kế hoạch|nghị quyết)")
+
+
+def attachment_start(texts: list[str], footer: int) -> int | None:
+    """A document attached after the signature ("KẾ HOẠCH … (Ban hành kèm theo Quyết định số …)"): where its
+    text starts, or None. Its tasks are the point of a decision that only says "Ban hành kèm theo …"."""
+    for i in range(footer + 1, len(texts)):
+        t = texts[i].strip()
+        f = fold(t)
+        if is_upper_line(t) and len(t.split()) <= 6 and _kind_of(f) and len(texts) - i > 3:
+            return i
+        if _ATTACHED.match(f):
+            return max(footer + 1, i - 2)
+    return None
 
 
 def read_signer(texts: list[str]) -> str:

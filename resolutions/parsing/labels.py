@@ -45,8 +45,8 @@ def read_label(text: str) -> Label:
         lab = m.group("lab") if "lab" in pattern.groupindex and m.group("lab") else m.groupdict().get("lab2")
         if not lab:
             continue
-        if style == "roman" and not lab:
-            continue
+        if style == "roman" and (not lab or re.match(r"V\s*/\s*[vV](?!\w)", text)):
+            continue  # "V/v đẩy nhanh tiến độ …": the subject line of a letter, not part V
         if style == "decimal":
             rest = text[m.end():]
             # "1.500 tỷ đồng", "30/6/2022 ..." are numbers, not labels
@@ -57,6 +57,8 @@ def read_label(text: str) -> Label:
             continue  # "a. " followed by lower case is more likely prose
         if style == "star" and text.startswith("**"):
             continue
+        if style == "ordinal" and re.match(r"\s*(?:ngày\s+)?\d", text[m.end():]):
+            continue  # "Thứ Năm, ngày 12/9/2024": a weekday, not "fifthly"
         label = lab.strip()
         if style == "decimal":
             label += m.group("punct")

@@ -156,7 +156,9 @@ class Outline:
             or (len(body) <= 100 and not _TERMINAL.search(body) and not body.endswith(":")
                 and not C._VERB_START.match(f) and e.label.style not in ("dash", "plus", "dot"))
         )
-        if node.children:
+        if node.children and self.is_block(node):
+            node.role = "block"
+        elif node.children:
             node.role = "heading" if heading_like or body.endswith(":") or e.label.style == "star" else "container"
         elif e.label.style in ("roman", "caps") or e.heading_level:
             node.role = "heading"
@@ -167,6 +169,27 @@ class Outline:
         else:
             node.role = "item"
         node.component = section_component(e.label, e.text)
+
+    def is_block(self, node: Node) -> bool:
+        """"2. Vận hành hợp lý các công trình thủy lợi, cụ thể:" with bullets under it: one directive whose
+        bullets are its details, unless each bullet names a lead of its own (then the line is a heading)."""
+        e = node.entry
+        body = e.body
+        if e.label.style in ("roman", "caps", "star") or e.heading_level or not body.rstrip().endswith(":"):
+            return False
+        if any(c.children or c.entry.label.style not in ("dash", "plus", "dot") for c in node.children):
+            return False
+        f = self.fold(body)
+        if _HEADING_WORDS.match(f) or C.intro_category(body) == C.ASSESSMENT:
+            return False
+        a = read_assignment(self.d, body, f)
+        if not (C._VERB_START.match(f) or a.found or re.search(r"cụ thể|sau đây|như sau|các việc sau", f)):
+            return False
+        own = sum(read_assignment(self.d, c.entry.body, self.fold(c.entry.body)).found for c in node.children)
+        # "+ Hoàn thành đo đạc trong tháng 9/2022; + Chi trả bồi thường trước ngày 30/11/2022": each its own date,
+        # each tracked on its own
+        dated = sum(bool(self.period_of(c.entry.body)) for c in node.children)
+        return own < max(2, len(node.children) // 2 + 1) and dated < 2
 
     # ---- context -------------------------------------------------------------------------------------------
     def prepare(self, node: Node):

@@ -1,0 +1,62 @@
+"""Where one paragraph holds two directives: "…, hoàn thành trong tháng 4/2023; giao Sở Thông tin và Truyền thông
+chủ trì …" or "… Đồng thời, Công an tỉnh chỉ đạo …". A second assignment starts a directive of its own when it
+names a lead of its own, different from the first's; "giao X chủ trì, phối hợp với Y" stays one."""
+from __future__ import annotations
+
+import re
+
+from .assignees import Assignment, read_assignment
+from .directory import Directory
+
+# a clause boundary, then an optional connective: where a second assignment may start
+_BOUNDARY = re.compile(r"(?:[;.]\s+|\n+)(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*)?")
+_CONNECTIVE = re.compile(r"(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*")
+_TRIGGER_START = re.compile(r"(?:giao cho|giao|đề nghị|yêu cầu|phân công)\s+(?!cầu)")
+# what a unit opening a clause does when it is that clause's lead
+_LEAD_VERB = re.compile(r"[\s,]*(?:(?:có trách nhiệm|chịu trách nhiệm)|chủ trì|khẩn trương|chỉ đạo|chủ động|"
+                        r"tham mưu|phối hợp|rà soát|hướng dẫn|tổ chức|triển khai|xây dựng|thực hiện|tăng cường|"
+                        r"đẩy nhanh|vận động|hoàn thành|theo dõi|kiểm tra|bố trí|mở|cập nhật|nghiên cứu|lập|"
+                        r"tiếp tục|tập trung|ban hành)(?!\w)")
+
+
+def leads(a: Assignment) -> set[str]:
+    out = set()
+    for p in a.lead:
+        if p.entity is None:
+            out.add(p.text.casefold())
+        elif p.entity.kind in ("unit", "group", "vague"):
+            out.add(p.entity.target)
+    return out
+
+
+def split_points(directory: Directory, text: str, folded: str) -> list[int]:
+    """Offsets in text where a further directive starts (its connective included), in order; [] for one."""
+    points: list[int] = []
+    start = seg_start = 0
+    for m in _BOUNDARY.finditer(folded):
+        pos = m.end()
+        if pos >= len(folded) or pos - start < 20:
+            continue
+        clause_start = m.start() + 1 if folded[m.start()] in ".;" else m.start()
+        while clause_start < len(text) and text[clause_start].isspace():
+            clause_start += 1
+        if folded[m.start()] == "." and not text[clause_start:clause_start + 1].isupper():
+            continue  # "v.v. giao" or an abbreviation, not a new sentence
+        rest = folded[pos:]
+        if _TRIGGER_START.match(rest):
+            pass
+        else:
+            # a unit (or a name the directory does not know) opening the clause and acting as its lead
+            a = read_assignment(directory, text[pos:], rest)
+            if not (a.subject and a.found and _LEAD_VERB.match(rest, a.subject[-1].end - 0)):
+                continue
+        part = read_assignment(directory, text[pos:], rest)
+        mine = leads(part)
+        head = read_assignment(directory, text[seg_start:clause_start], folded[seg_start:clause_start])
+        before = leads(head)
+        if not head.found or not part.found or not mine or mine <= before:
+            continue
+        # the first part must keep something to do: a verb after its own subject
+        points.append(clause_start)
+        start = seg_start = clause_start
+    return points
