@@ -202,7 +202,8 @@ def score_document(expected: dict, output: dict, name: str = "") -> DocumentScor
     paired = {match for match in pairs if match is not None}
     for i, o in enumerate(found):
         if i not in paired:
-            score.problems.append(f"extra directive: {o.get('section')} {o.get('label')} {(o.get('text') or '')[:60]!r}")
+            text = (o.get("text") or "")[:60]
+            score.problems.append(f"extra directive: {o.get('section')} {o.get('label')} {text!r}")
     header = output.get("header") or {}
     for name_, want in (expected.get("header") or {}).items():
         if header.get(name_) != want:

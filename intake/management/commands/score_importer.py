@@ -50,8 +50,8 @@ def folder_pairs(folder: Path) -> list[tuple[Path, Path | None]]:
 
 
 def document_of(expected_path: Path, expectation: dict) -> Path | None:
-    """The document beside an expectation: the one it names, else `<name>.<txt|docx|pdf>`, else the only
-    document in its folder."""
+    """The document beside an expectation: the one it names, else `<name>.<txt|docx|pdf>`; for an
+    expectation not named `<name>.expected.json` (the seed), else the only document in its folder."""
     folder = expected_path.parent
     named = str(expectation.get("document") or "")
     candidates = [folder / named, folder / Path(named).name] if named else []
@@ -59,14 +59,16 @@ def document_of(expected_path: Path, expectation: dict) -> Path | None:
         else expected_path.stem
     candidates += [folder / f"{stem}{suffix}" for suffix in DOCUMENT_SUFFIXES]
     found = next((path for path in candidates if path.is_file()), None)
-    if found is None:  # e.g. intake/demo/seed_directives.json, whose "document" is the owner's file name
+    if found is None and not expected_path.name.endswith(EXPECTED_SUFFIX):
+        # e.g. intake/demo/seed_directives.json, whose "document" is the owner's file name, not the demo's
         alone = [path for path in folder.iterdir() if path.suffix in DOCUMENT_SUFFIXES and path.is_file()]
         found = alone[0] if len(alone) == 1 else None
     return found
 
 
 def row_name(expected_path: Path, document: Path | None = None) -> str:
-    """`<folder>/<name>`: the expectation's name, or the document's when the expectation is not `<name>.expected.json`."""
+    """`<folder>/<name>`: the expectation's name, or the document's for an expectation not named
+    `<name>.expected.json`."""
     name = expected_path.name
     if name.endswith(EXPECTED_SUFFIX):
         name = name[: -len(EXPECTED_SUFFIX)]

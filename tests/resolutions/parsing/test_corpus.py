@@ -37,7 +37,8 @@ def _summary(scores, limit=60):
     lines = [f"{s.name}: {s.matched}/{s.expected} matched, {s.found} found, {s.fully_right} fully right"
              + (f", dropped without trace: {s.dropped}" if s.dropped else "") for s in scores]
     problems = [f"{s.name}: {p}" for s in scores for p in s.problems]
-    return "\n".join(lines + problems[:limit] + ([f"... {len(problems) - limit} more"] if len(problems) > limit else []))
+    more = [f"... {len(problems) - limit} more"] if len(problems) > limit else []
+    return "\n".join(lines + problems[:limit] + more)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_each_corpus_expectation_is_well_formed(expected_file):
         for field in ("lead_units", "coordinating_units"):
             unknown = set(d.get(field, [])) - UNIT_NAMES
             if unknown:
-                problems.append(f"{where}: {field} {sorted(unknown)} are not canonical names of units/directory_data.py")
+                problems.append(f"{where}: {field} {sorted(unknown)} are not canonical unit names (directory_data)")
         unknown = set(d.get("scope_groups", [])) - GROUP_KEYS
         if unknown:
             problems.append(f"{where}: scope_groups {sorted(unknown)} are not keys of GROUPS")
