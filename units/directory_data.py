@@ -30,6 +30,11 @@ GROUPS = [  # key, name (Vietnamese), phrases: broad phrases in documents that r
     {"key": "chinh_quyen", "name": "Chính quyền các cấp", "phrases": [
         "chính quyền", "chính quyền các cấp", "chính quyền địa phương", "UBND các cấp", "Ủy ban nhân dân các cấp",
         "UBND các huyện, thị xã, thành phố", "UBND huyện, thị xã, thành phố",
+        # the same three in the other orders documents write them
+        "UBND thành phố, thị xã và các huyện", "UBND các huyện, thành phố, thị xã", "UBND các huyện, thị, thành phố",
+        "UBND thị xã, thành phố và các huyện", "Ủy ban nhân dân các huyện, thị xã, thành phố",
+        "Ủy ban nhân dân thành phố, thị xã và các huyện", "các huyện, thị xã, thành phố", "huyện, thị xã, thành phố",
+        "thành phố, thị xã và các huyện", "các huyện, thành phố, thị xã", "các địa phương trong tỉnh",
     ]},
     {"key": "co_quan_don_vi", "name": "Các cơ quan, đơn vị cấp tỉnh", "phrases": [
         "các cơ quan, đơn vị", "cơ quan, đơn vị", "cơ quan, đơn vị các cấp", "các cơ quan, đơn vị cấp tỉnh",

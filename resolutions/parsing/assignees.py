@@ -28,10 +28,29 @@ _LEAD_MARK = re.compile(r"(?<!\w)chủ trì(?!\s*(?:,\s*)?(?:hội nghị|cuộc
                         r"họp|giao ban|tiếp))(?!\w)")
 _COORD = re.compile(r"(?<!\w)phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?\s+")
 # a unit name the directory does not know: a capitalised head noun followed by a capitalised word
-_HEAD = re.compile(r"(?:sở|ban|ủy ban|ubnd|hội|đảng ủy|đảng đoàn|huyện ủy|thành ủy|thị ủy|công an|bộ chỉ huy|"
-                   r"trường|liên đoàn|văn phòng|thanh tra|phòng|trung tâm|báo|đài|kho bạc|cục|chi cục|ngân hàng|"
-                   r"viện|bệnh viện|tòa án|viện kiểm sát|bảo hiểm xã hội|liên minh|hiệp hội|quỹ|bộ|tổng cục|"
-                   r"đoàn|chi bộ|đảng bộ|công ty|tổng công ty)\s+(?=\w)")
+_HEAD = re.compile(r"(?:sở|ban|ủy ban|ubnd|hội|đảng ủy|đảng đoàn|"
+                   r"huyện ủy|thành ủy|thị ủy|công an|bộ chỉ huy|trường|liên đoàn|văn phòng|thanh tra|phòng|"
+                   r"trung tâm|báo|đài|kho bạc|cục|chi cục|ngân hàng|viện|bệnh viện|tòa án|viện kiểm sát|"
+                   r"bảo hiểm xã hội|liên minh|hiệp hội|quỹ|bộ|tổng cục|đoàn|chi bộ|đảng bộ|công ty|tổng công ty|"
+                   r"tổ công tác|tổ|cảng vụ|thông tấn xã|bưu điện|điện lực|vụ|hội đồng|ủy ban nhân dân)\s+(?=\w)")
+# names of bodies outside the directory that documents write in lower case: "các Bộ, ngành liên quan",
+# "UBND các tỉnh, thành phố trực thuộc Trung ương", "Bảo hiểm xã hội tỉnh", "Tổ công tác liên ngành …"
+_LOWER_NAME = re.compile(
+    r"(?:thủ trưởng\s+)?(?:các\s+)?bộ,\s*(?:cơ quan\s+ngang bộ,\s*)?ngành(?:\s+trung ương)?"
+    r"(?:,\s*(?:các\s+)?(?:cơ quan|địa phương)(?:\s+trung ương)?)*(?:\s+(?:có\s+)?liên quan)?"
+    r"|(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:các|cấp)\s+tỉnh(?:,\s*thành phố)?(?:\s+trực thuộc trung ương)?"
+    r"(?:\s+vùng\s+[^,;.:]{1,40}?(?=\s+(?:\w+\s+){0,1}(?:chủ|phối|có|khẩn|tập|chỉ|tăng|rà|xây|thực|tổ)|[,;.:]))?"
+    r"|(?:các\s+)?sở\s+[^,;.:]{2,40}?\s+các\s+tỉnh(?:,\s*thành phố)?"
+    r"|bảo hiểm xã hội\s+(?:tỉnh|việt nam|huyện|các tỉnh)"
+    r"|công an\s+(?:thành phố|huyện|thị xã|quận)(?=[\s,])"
+    r"|ngân hàng chính sách xã hội(?:\s+chi nhánh tỉnh|\s+tỉnh)?"
+    r"|(?:các\s+)?thành viên\s+(?:ban chỉ đạo|ủy ban|hội đồng|tổ)\s+[^,;.:]{2,60}?(?=\s+(?:chủ|phối|có|khẩn|tập|chỉ|tăng|rà|xây|thực|theo)|[,;.:])"
+    r"|(?:tổ công tác|ban quản lý dự án|ban chỉ đạo|ban quản lý)\s+[^,;.:]{0,70}?(?=\s+(?:chủ trì|phối hợp|có trách nhiệm|khẩn trương|tập trung|chỉ đạo|tăng cường|rà soát|xây dựng|thực hiện|hoàn thành|hoàn chỉnh|hỗ trợ|tiếp tục|theo dõi|kiểm tra|đôn đốc|hướng dẫn|báo cáo|đẩy nhanh|bàn giao|lập|tổ chức|cử)(?!\w)|[,;.:])"
+    r"|(?:ubnd|ủy ban nhân dân)\s+cấp\s+(?:tỉnh|huyện|xã)"
+    r"|(?:các\s+)?(?:tỉnh|địa phương),?\s+thành phố\s+(?:vùng|trực thuộc)\s+[^,;.:]{2,40}?(?=\s+(?:chủ|phối|có|khẩn|tập|chỉ|tăng|rà|xây|thực)|[,;.:])")
+# a name the directory knows part of, then a place that is not ours: "Công an tỉnh Kiên Giang", "Sở Y tế tỉnh Sóc
+# Trăng", "UBND huyện Châu Thành, tỉnh Sóc Trăng"
+_OTHER_PLACE = re.compile(r",?\s+(?:tỉnh|thành phố|tp\.?)\s+(?!hậu giang)(?=\w)")
 _STOP_WORD = re.compile(
     r"(?:chủ trì|phối hợp|cần|phải|có trách nhiệm|chịu trách nhiệm|tiếp tục|tăng cường|chỉ đạo|lãnh đạo|triển khai|"
     r"thực hiện|tập trung|quan tâm|bám sát|khẩn trương|chủ động|xây dựng|tham mưu|rà soát|nghiên cứu|hướng dẫn|"
@@ -72,6 +91,9 @@ class Reader:
         self.d, self.text, self.f = directory, text, folded
 
     def _unknown_at(self, pos: int, end: int) -> int | None:
+        low = _LOWER_NAME.match(self.f, pos, end)
+        if low:
+            return low.end()
         m = _HEAD.match(self.f, pos)
         if not m or not self.text[pos:pos + 1].isupper():
             return None
@@ -102,6 +124,13 @@ class Reader:
         while p < end:
             q = _WS.match(self.f, p, end).end()
             hit = self.d.match_at(self.f, q, end)
+            low = _LOWER_NAME.match(self.f, q, end) if unknown else None
+            if low and (not hit or low.end() > hit[0]):
+                hit = None  # "các Bộ, ngành liên quan" is longer than the directory's "ngành"
+            if hit and unknown and hit[1].kind == "unit":
+                longer = self._longer_name(q, hit[0], end)
+                if longer:
+                    hit = None  # "Công an tỉnh Kiên Giang": another province's body, as written
             if hit:
                 e_end = hit[0]
                 entity = hit[1]
@@ -119,6 +148,21 @@ class Reader:
                 break
             p = sep.end()
         return parties
+
+    def _longer_name(self, start: int, stop: int, end: int) -> int | None:
+        """Where a known name read from start runs on as a longer one the directory does not know: a place that is
+        not ours after it, or capitalised words that continue the name ("Ban Tổ chức Ngày hội")."""
+        m = _OTHER_PLACE.match(self.f, stop, end)
+        if m and self.text[m.end():m.end() + 1].isupper():
+            w = re.match(r"(?:[A-ZĐÀ-Ỹ][^\s,;.:()]*\s*){1,3}", self.text[m.end():end])
+            return m.end() + len(w.group(0).rstrip()) if w else None
+        if stop < end and self.text[stop:stop + 1] == " " and self.text[stop + 1:stop + 2].isupper():
+            nxt = re.match(r"[^\s,;.:()]+", self.text[stop + 1:end])
+            word = nxt.group(0) if nxt else ""
+            if word and not self.d.match_at(self.f, stop + 1, end) and word.casefold() not in ("và", "ubnd"):
+                w = re.match(r"(?:[A-ZĐÀ-Ỹ][^\s,;.:()]*\s*){1,4}", self.text[stop + 1:end])
+                return stop + 1 + len(w.group(0).rstrip()) if w else None
+        return None
 
     def subject_start(self, start: int = 0) -> int:
         m = _ADVERBIAL.match(self.f, start)

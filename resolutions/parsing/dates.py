@@ -34,6 +34,7 @@ PATTERNS = [
 _NOT_A_YEAR_TARGET = re.compile(r"(?:giai đoạn|nhiệm kỳ|từ|so với|khóa|cùng kỳ|kể từ|sau|trước đây|các|những|"
                                 r"hằng|hàng|mỗi)\s*$")
 _HORIZON = re.compile(r"(?:định hướng|tầm nhìn)\s*$")
+_FINISH = re.compile(r"(?:hoàn thành|xong|kết thúc|chấm dứt|dứt điểm|xóa|giải quyết)(?!\w)[^.;]{0,50}$")
 
 _CITED_BEFORE = re.compile(
     r"(?:(?:số|sô)\s*:?\s*\d[\w\-/.]*|(?:" + _DOCS + r")(?:\s+(?:số\s*)?\d[\w\-/.]*)?)\s*,?\s*"
@@ -43,7 +44,7 @@ _CITED_AFTER = re.compile(
     r"hđnd|hội đồng|chính phủ|thủ tướng|trung ương|quốc hội|bộ\s|sở\s|ban\s|btv|bch)")
 
 STRONG_ONGOING = re.compile(r"(?<!\w)(?:thường xuyên|lâu dài|hằng năm|hàng năm|hằng tháng|hàng tháng|hằng quý|"
-                            r"hàng quý|định kỳ|liên tục|thường kỳ)(?!\w)")
+                            r"hàng quý|hằng tuần|hàng tuần|hằng ngày|hàng ngày|định kỳ|liên tục|thường kỳ)(?!\w)")
 WEAK_ONGOING = re.compile(r"(?<!\w)(?:tiếp tục|trong thời gian tới|thời gian tới|từ nay về sau|trong thời gian đến)(?!\w)")
 ONE_OFF = re.compile(
     r"(?<!\w)(?:ban hành|sửa đổi|thay thế|sơ kết|tổng kết|trình(?! độ)(?!\w)|hoàn thành|hoàn thiện|dự thảo|khảo sát|"
@@ -162,6 +163,9 @@ def find_dates(text: str, ref_year: int | None, not_before: dt.date | None = Non
             before = folded[max(0, m.start() - 20):m.start()]
             if kind == "year" and _HORIZON.search(before):
                 continue  # "định hướng đến năm 2030" is a horizon, not a deadline
+            if kind == "year" and (m.group("pre") or "").strip() == "đến" and not _FINISH.search(
+                    folded[max(0, m.start() - 60):m.start()]):
+                continue  # "phấn đấu đến năm 2025 đạt 90%", "Nghị quyết … đến năm 2025": a goal's horizon
             if kind == "bare_year":
                 if _NOT_A_YEAR_TARGET.search(before) or _HORIZON.search(before):
                     continue

@@ -45,6 +45,11 @@ def split_points(directory: Directory, text: str, folded: str) -> list[int]:
         rest = folded[pos:]
         if _TRIGGER_START.match(rest):
             pass
+        elif folded[m.start()] == "\n" or folded[m.start():m.start() + 2] in (".\n", ";\n"):
+            # a new paragraph that opens with a body of its own: that body's work
+            a = read_assignment(directory, text[pos:], rest)
+            if not (a.subject and a.found and a.subject[0].start == 0):
+                continue
         else:
             # a unit (or a name the directory does not know) opening the clause and acting as its lead
             a = read_assignment(directory, text[pos:], rest)
