@@ -61,6 +61,10 @@ _STOP_WORD = re.compile(
     r"là|với|cho|của|đối với|từ|đến|khi|nhằm|gắn|trên|ưu tiên|phấn đấu|duy trì|đổi mới|cùng)(?!\w)")
 _LEVEL_AHEAD = re.compile(r"(?:[^\s,;.:()]+\s+){1,3}(?:tỉnh|huyện|thành phố|thị xã)(?!\w)")
 _WS = re.compile(r"\s*")
+_LEVEL = re.compile(r"(?:các\s+)?(?:huyện|thị xã|thành phố|tỉnh|quận|xã|phường|thị trấn)\s+")
+# a person's title before the body they head: "Chủ tịch UBND các huyện", "Giám đốc Sở Y tế", "Thủ trưởng các sở"
+_TITLE = re.compile(r"(?:chủ tịch|phó chủ tịch|giám đốc|thủ trưởng|trưởng|bí thư|chánh văn phòng|chỉ huy trưởng|"
+                    r"người đứng đầu)\s+(?=\w)")
 _NAME_WORD = re.compile(r"[^\s,;:.()\"“”!?]+")
 _PUNCT_STOP = re.compile(r"[,;:.()\n\"“”!?]")
 
@@ -98,6 +102,9 @@ class Reader:
         if not m or not self.text[pos:pos + 1].isupper():
             return None
         nxt = m.end()
+        level = _LEVEL.match(self.f, nxt)
+        if level and level.end() < end and self.text[level.end()].isupper():
+            nxt = level.end()  # "UBND huyện Phú Quốc", "UBND các huyện An Phú, Phú Tân"
         if nxt >= end or not (self.text[nxt].isupper() or self.text[nxt].isdigit()):
             return None
         stop, words = nxt, 0
@@ -123,6 +130,9 @@ class Reader:
         p = pos
         while p < end:
             q = _WS.match(self.f, p, end).end()
+            title = _TITLE.match(self.f, q, end)
+            if title and self.text[q:q + 1].isupper() or title and parties:
+                q = title.end()
             hit = self.d.match_at(self.f, q, end)
             low = _LOWER_NAME.match(self.f, q, end) if unknown else None
             if low and (not hit or low.end() > hit[0]):

@@ -127,13 +127,22 @@ CLOSING_FORMULA = re.compile(
     r"[^.;]{0,160}?(?:biết|thực hiện|triển khai)[^.;]{0,40}?(?:\./\.|\.$|$)"
     r"|^trong quá trình (?:triển khai )?(?:tổ chức )?thực hiện,? nếu (?:có )?(?:phát sinh )?(?:khó khăn|vướng mắc)"
     r"|^trên đây là (?:ý kiến )?(?:kết luận|nội dung|thông báo|kế hoạch|chỉ đạo)")
+# the closing call to carry out the document as a whole: "Yêu cầu các cơ quan, đơn vị, địa phương nghiêm túc triển khai
+# thực hiện./.", "Nhận được Công văn này, đề nghị …", "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy … quán triệt, thực hiện."
+EXHORTATION = re.compile(
+    r"^(?:nhận được (?:công văn|văn bản|thông báo|kế hoạch|chỉ thị) này,?\s*)?(?:[\w ]{0,60}?\s)?(?:yêu cầu|đề nghị)\s"
+    r"[^.;:]{0,220}?(?:nghiêm túc|khẩn trương|quan tâm|tổ chức|triển khai|quán triệt|chỉ đạo)[^.;:]{0,60}?"
+    r"thực hiện(?:\s+(?:nghiêm túc|tốt|có hiệu quả|đúng quy định))?"
+    r"(?:\s+(?:các )?(?:công văn|kết luận|thông báo|chỉ thị|kế hoạch|văn bản|nội dung|nghị quyết)(?:\s+(?:này|trên))?)?"
+    r"\s*(?:\./\.|\.|;)?\s*$"
+    r"|^nhận được (?:công văn|văn bản|thông báo|kế hoạch|chỉ thị) này")
 # "Thực hiện Công điện số 47/CĐ-TTg ngày …", "Căn cứ …", "Tiếp theo Công văn số …": what the document answers
 _CITING = re.compile(r"^(?:thực hiện|căn cứ|tiếp theo|theo đề nghị của|xét đề nghị của|triển khai|theo)\s+"
                      r"(?:(?:ý kiến chỉ đạo|chỉ đạo|tinh thần)\s+(?:của|tại)\s+)?(?:" + "|".join(
                          ["nghị quyết", "kết luận", "chỉ thị", "quy định", "thông báo", "kế hoạch", "quyết định",
                           "hướng dẫn", "công văn", "văn bản", "chương trình", "luật", "nghị định", "thông tư",
                           "công điện", "thông tri", "tờ trình", "báo cáo"]) + r")(?:\s+số|\s+\d|\s+liên tịch|\s+[\w-]*/)")
-_SOURCE_NOTE = re.compile(r"^\(?\s*(?:theo|nguồn|gửi kèm|kèm theo|đính kèm)(?!\w)[^()]{0,200}\)?\.?$|"
+_SOURCE_NOTE = re.compile(r"^\(\s*(?:theo|nguồn|gửi kèm|kèm theo|đính kèm|chi tiết)(?!\w)[^()]{0,200}\)\.?$|^nguồn\s*:|"
                           r"(?:lượt xem|cỡ chữ|in bài|gửi email|chia sẻ|cập nhật lúc|cập nhật:)")
 
 
@@ -165,8 +174,12 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
         return False, "source"
     if CLOSING_FORMULA.match(head):
         return False, "formula"
-    if _CITING.match(head) and not _TRIGGER_WORD.search(first):
-        return False, "citing"
+    if _CITING.match(head):
+        # "Thực hiện Chỉ thị số …, thời gian qua …": context; it assigns only where a trigger follows the citation
+        # ("…, UBND tỉnh giao Sở X …"), and never when it announces a list
+        trigger = [t for t in _TRIGGER_WORD.finditer(folded) if not folded[max(0, t.start() - 5):t.start()].endswith("việc ")]
+        if folded.rstrip().endswith(":") or not trigger:
+            return False, "citing"
     if _PURPOSE.match(head) and not _TRIGGER_WORD.search(first):
         return False, "purpose"
     if _PROMISE.match(head):
@@ -184,6 +197,12 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
     ends_intro = folded.rstrip().endswith(":") and len(folded) < 400
     if ends_intro and not _TRIGGER_WORD.search(folded) and not has_lead:
         return False, "intro"
+    if (_ASSESS_START.match(head) and re.search(r"(?<!\w)(?:đã|đạt|được)(?!\w)", first)
+            and not _TRIGGER_WORD.search(folded) and not _MODAL.search(first)):
+        # "Thời gian qua, các địa phương đã tích cực triển khai …": an account, even under "kết luận như sau:"
+        return False, "results" if not re.search(r"hạn chế|tồn tại|yếu kém|chưa|bất cập", first) else "shortcomings"
+    if EXHORTATION.match(head) and len(folded) < 400:
+        return False, "formula"
     if not neutral:
         return True, ""
     if (preamble or not label) and _NARRATIVE_START.match(head) and not _TRIGGER_WORD.search(first):

@@ -130,10 +130,18 @@ class _Parser(Outline):
                               continuing=continuing)
             current = None
 
+        paras_left = [c for c in node.content if c.kind == "para" and not c.mode]
         for c in node.content:
             if c.kind == "table":
                 flush()
                 self.table(c, node, section)
+                continue
+            if (c.kind == "para" and not c.mode and c.text.rstrip().endswith(":") and len(c.text) < 1000
+                    and c is paras_left[-1] and (node.children or c is not node.content[-1])):
+                # "UBND tỉnh yêu cầu thủ trưởng các sở … thực hiện các nội dung sau:" right above the items: it
+                # announces them (they inherit its assignee), it is not one more
+                flush()
+                self.skip(section, "", c.text, "intro")
                 continue
             if c.mode:
                 flush()

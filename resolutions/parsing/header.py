@@ -132,9 +132,9 @@ def read_header(texts: list[str]) -> tuple[Header, int]:
                 title_parts.append(t)
             i += 1
             continue
-        if kind_at is not None and i - kind_at <= 4 and short and (
-                f.startswith(("về ", "v/v", "(", "của ")) or t[:1].islower()
-                or (i == kind_at + 1 and t and len(t) <= 200 and not re.search(r"[.;:!?]\s*$", t))):
+        if kind_at is not None and i - kind_at <= 4 and (short and (
+                f.startswith(("về ", "v/v", "(", "của ")) or t[:1].islower())
+                or (i == kind_at + 1 and t and len(t) <= 300 and not re.search(r"[.;:!?]\s*$", t))):
             title_parts.append(t)
             i += 1
             continue

@@ -180,9 +180,11 @@ class Outline:
         if any(c.children or c.entry.label.style not in ("dash", "plus", "dot") for c in node.children):
             return False
         f = self.fold(body)
-        if _HEADING_WORDS.match(f) or C.intro_category(body) == C.ASSESSMENT:
+        if C.intro_category(body) == C.ASSESSMENT:
             return False
-        a = read_assignment(self.d, body, f)
+        a = read_assignment(self.d, body, f, heading=True)
+        if _HEADING_WORDS.match(f) and not (a.found and re.search(r"(?<!\w)(?:giao|đề nghị|yêu cầu)\s", f)):
+            return False
         if not (C._VERB_START.match(f) or a.found or re.search(r"cụ thể|sau đây|như sau|các việc sau", f)):
             return False
         own = sum(read_assignment(self.d, c.entry.body, self.fold(c.entry.body)).found for c in node.children)
