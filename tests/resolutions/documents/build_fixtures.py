@@ -45,6 +45,28 @@ def texts():
         (src / "utf16_nghi_quyet_ngay_thang.txt").read_text("utf-8").replace("\n", "\r\n").encode("utf-16"))
 
 
+THREE_FORMS = HERE / "three_forms"
+RUNNING_HEADERS = {  # what each document prints at the top of every page
+    "p_ket_luan_chuyen_doi_so": "Kết luận số 412-KL/TU của Ban Thường vụ Tỉnh ủy",
+    "p_chi_thi_an_toan_giao_thong": "Chỉ thị số 21-CT/TU của Ban Thường vụ Tỉnh ủy",
+    "s_ke_hoach_chuyen_doi_so_2023": "Kế hoạch số 52/KH-UBND của UBND tỉnh Hậu Giang",
+    "x_cong_van_bo_nnptnt_han_man": "Công văn số 1534/BNN-TCTL",
+}
+
+
+def three_forms(soffice):
+    """three_forms/<name>.txt (copied from corpus/) -> <name>.docx written by python-docx -> <name>.pdf by LibreOffice."""
+    from docx_fixtures import build_from_text
+    for name, running in RUNNING_HEADERS.items():
+        docx = THREE_FORMS / f"{name}.docx"
+        build_from_text((THREE_FORMS / f"{name}.txt").read_text("utf-8"), docx, running)
+        if soffice:
+            with tempfile.TemporaryDirectory() as tmp:
+                subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(docx)],
+                               check=True, capture_output=True, timeout=180)
+                shutil.copy(Path(tmp) / f"{name}.pdf", THREE_FORMS / f"{name}.pdf")
+
+
 def main():
     texts()
     from docx_fixtures import build_numbered, build_plan_table, build_pdf_source
@@ -59,7 +81,8 @@ def main():
                            check=True, capture_output=True, timeout=180)
             shutil.copy(Path(tmp) / "ket_luan_nong_nghiep.pdf", HERE / "ket_luan_nong_nghiep.pdf")
     else:
-        print("LibreOffice is not installed: ket_luan_nong_nghiep.pdf left as it is")
+        print("LibreOffice is not installed: the .pdf files are left as they are")
+    three_forms(soffice)
 
 
 if __name__ == "__main__":

@@ -257,3 +257,145 @@ def build_pdf_source(path):
     _signature(doc, ["- Các đồng chí Tỉnh ủy viên,", "- Các sở, ban, ngành tỉnh,", "- Lưu Văn phòng Tỉnh ủy."],
                ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"], "Lê Tiến Châu")
     doc.save(path)
+
+
+# ---- one document in three forms: the .txt source, a .docx written from it, the .pdf LibreOffice prints ------------
+def _field_run(p, code: str):
+    run = p.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif code and text == code:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {code} "
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+
+
+def _running_header_and_page_numbers(doc, header_text: str):
+    """What an office prints on every page: the document's number at the top, "Trang N/M" at the bottom."""
+    section = doc.sections[0]
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = p.add_run(header_text)
+    run.italic = True
+    run.font.size = Pt(10)
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("Trang ")
+    _field_run(p, "PAGE")
+    p.add_run("/")
+    _field_run(p, "NUMPAGES")
+
+
+def _blocks_of_text(text: str) -> list[list[str]]:
+    """The .txt's runs of non-blank lines."""
+    blocks, current = [], []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.strip():
+            current.append(line.rstrip(" "))  # a row's empty last cells are tabs
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _task_table(doc, rows: list[list[str]]):
+    table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    table.style = doc.styles["Table Grid"]
+    for tr, cells in zip(table.rows, rows):
+        for cell, text in zip(tr.cells, cells):
+            cell.text = text.strip()
+            if tr is table.rows[0]:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    widths = [Cm(1.0), Cm(5.6), Cm(3.2), Cm(3.2), Cm(2.8)][:len(table.columns)]
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for tr in table.rows:
+        for cell, width in zip(tr.cells, widths):
+            cell.width = width
+    return table
+
+
+def build_from_text(text: str, path, running_header: str):
+    """The .docx an office would type for the .txt: the header as a two-column table (agency | national motto),
+    the title centred, body paragraphs justified with a first-line indent, tab-separated lines as a bordered table,
+    "Nơi nhận" and the signature side by side; 14 pt Times New Roman on A4 with the official margins, a running
+    header and page numbers. The paragraphs are exactly the .txt's lines."""
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(14)
+    style.paragraph_format.space_after = Pt(0)
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
+    section.header_distance = section.footer_distance = Cm(1.0)
+    _running_header_and_page_numbers(doc, running_header)
+
+    blocks = _blocks_of_text(text)
+    header = blocks.pop(0)
+    split = next(i for i, ln in enumerate(header) if ln.startswith(("ĐẢNG CỘNG SẢN", "CỘNG HÒA")))
+    table = _header_table(doc, header[:split], header[split:])
+    for cell in table.rows[0].cells:
+        for p in cell.paragraphs:
+            for run in p.runs:
+                run.font.size = Pt(13)
+    doc.add_paragraph()
+    title = blocks.pop(0)
+    if title[0].startswith("Kính gửi"):
+        for line in title:
+            _body(doc, line, indent=not line.startswith("Kính gửi"))
+    else:
+        for line in title:
+            _centered(doc, line, bold=line.isupper())
+    signature = []
+    for k, block in enumerate(blocks):
+        if block[0].startswith("Nơi nhận"):
+            signature = [ln for b in blocks[k:] for ln in b]
+            blocks = blocks[:k]
+            break
+    for block in blocks:
+        i = 0
+        while i < len(block):
+            if block[i].count("\t") >= 2:
+                j = i
+                while j < len(block) and block[j].count("\t") >= 2:
+                    j += 1
+                _task_table(doc, [row.split("\t") for row in block[i:j]])
+                i = j
+                continue
+            line = block[i]
+            heading = line.isupper() or (line[:2] in ("I.", "II", "IV", "V.") and line.isupper())
+            p = _body(doc, line, indent=not heading)
+            if heading:
+                for run in p.runs:
+                    run.bold = True
+            i += 1
+    if signature:
+        recipients = [ln for ln in signature[1:] if ln.startswith("-")]
+        role = [ln for ln in signature[1:] if not ln.startswith("-")]
+        table = doc.add_table(rows=1, cols=2)
+        left, right = table.rows[0].cells
+        left.paragraphs[0].text = signature[0]
+        left.paragraphs[0].runs[0].bold = True
+        for r in recipients:
+            p = left.add_paragraph(r)
+            p.runs[0].font.size = Pt(11)
+        right.paragraphs[0].text = role[0]
+        for line in role[1:]:
+            right.add_paragraph(line)
+        for p in right.paragraphs:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.save(path)

@@ -219,3 +219,127 @@ def test_the_result_keeps_the_document_as_read():
     result = parse_file((DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes(), "kl.pdf", directory=SHIPPED)
     assert "Ban cán sự đảng UBND tỉnh lãnh đạo UBND tỉnh tập trung chỉ đạo" in result.text
     assert "\n\n" in result.text and "text" not in result.to_json()
+
+
+# ---- limits, checked before the file is parsed: what the office sees is the limit, and the server stays small ---------
+def _peak_refusal(data, name):
+    """The refusal's message and the memory it took at its peak (MB)."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        message = refusal(data, name)
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    finally:
+        tracemalloc.stop()
+    return message, peak
+
+
+def _bomb(size: int, members: dict | None = None) -> bytes:
+    """A .docx whose document.xml is `size` bytes of one repeated run: a few hundred KB packed."""
+    buf = io.BytesIO()
+    run = b"<w:p><w:r><w:t>Giao Ban T\xe1\xbb\x95 ch\xe1\xbb\xa9c t\xe1\xbb\x89nh \xe1\xbb\xa7y</w:t></w:r></w:p>"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w") as fh:
+            fh.write(b"<w:document><w:body>")
+            block = run * (1024 * 1024 // len(run))
+            for _ in range(size // len(block)):
+                fh.write(block)
+            fh.write(b"</w:body></w:document>")
+        for name, content in (members or {}).items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def test_a_docx_that_unpacks_to_190_mb_is_refused_from_its_zip_directory_in_little_memory():
+    data = _bomb(190 * 1024 * 1024)
+    assert len(data) < 1024 * 1024
+    message, peak = _peak_refusal(data, "bom.docx")
+    assert "giải nén ra quá lớn (190 MB, tối đa 20 MB)" in message
+    assert peak < 50
+
+
+def test_a_docx_part_packed_more_than_100_to_1_is_refused():
+    data = _bomb(6 * 1024 * 1024)  # 6 MB of one repeated run: under the size limit, far over the ratio
+    message, peak = _peak_refusal(data, "nen.docx")
+    assert "nén bất thường" in message and "tối đa 100 lần" in message
+    assert peak < 50
+
+
+def test_a_docx_with_thousands_of_parts_is_refused():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+        for i in range(2500):
+            zf.writestr(f"word/media/a{i}.png", b"")
+    assert "quá nhiều thành phần (2.501 tệp con, tối đa 2.000)" in refusal(buf.getvalue(), "nhieu.docx")
+
+
+def test_a_docx_whose_document_lies_about_its_size_is_caught_while_unpacking():
+    """The zip's directory says 1 KB; unpacking is counted (and stopped) all the same."""
+    data = bytearray(_bomb(3 * 1024 * 1024))
+    from resolutions.parsing import readers
+    real = readers.MAX_UNZIPPED
+    readers.MAX_UNZIPPED, readers.RATIO_FROM = 1024 * 1024, 10**12  # the ratio check is not what is tested
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+        info = zf.getinfo("word/document.xml")
+        # forge the central directory's uncompressed size (offset 24 in its record)
+        cd = bytes(data).rfind(b"PK\x01\x02")
+        while bytes(data[cd + 46: cd + 46 + len(info.filename)]) != info.filename.encode():
+            cd = bytes(data).rfind(b"PK\x01\x02", 0, cd)
+        data[cd + 24: cd + 28] = (1024).to_bytes(4, "little")
+        assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml").file_size == 1024
+        message = refusal(bytes(data), "gia.docx")
+    finally:
+        readers.MAX_UNZIPPED, readers.RATIO_FROM = real, 2 * 1024 * 1024
+    assert "hỏng" in message or "quá lớn" in message
+
+
+def test_a_19_mb_text_file_is_refused_by_its_size_before_it_is_decoded():
+    data = ("Giao Sở Tài chính rà soát. " * 800_000).encode("utf-8")[: 19 * 1024 * 1024]
+    message, peak = _peak_refusal(data, "dai.txt")
+    assert "Tệp văn bản quá lớn (19 MB, tối đa 4 MB)" in message
+    assert peak < 50
+
+
+def test_a_text_over_a_million_characters_is_refused_with_the_limit():
+    message = refusal(("a " * 600_000).encode("utf-16"), "dai.txt")
+    assert "tối đa 1.000.000 ký tự" in message
+
+
+def test_a_pdf_over_200_pages_is_refused_by_its_page_count():
+    writer = PdfWriter()
+    for _ in range(201):
+        writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert "Tệp PDF quá dài (201 trang, tối đa 200 trang)" in refusal(buf.getvalue(), "dai.pdf")
+
+
+def test_a_pdf_page_whose_drawing_unpacks_to_hundreds_of_mb_is_refused_in_little_memory():
+    import zlib
+
+    from pypdf.generic import DecodedStreamObject, NameObject
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    stream = DecodedStreamObject()
+    stream.set_data(b"")
+    inflater = zlib.compressobj(9)
+    packed = b"".join(inflater.compress(b" " * (1024 * 1024)) for _ in range(200)) + inflater.flush()
+    stream._data = packed
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert len(buf.getvalue()) < 2 * 1024 * 1024
+    message, peak = _peak_refusal(buf.getvalue(), "nang.pdf")
+    assert "trang quá nặng" in message
+    assert peak < 50
+
+
+def test_a_pdf_with_more_than_a_million_characters_stops_being_read_there(monkeypatch):
+    from resolutions.parsing import readers
+    monkeypatch.setattr(readers, "MAX_CHARS", 500)
+    message = refusal((DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes(), "kl.pdf")
+    assert "tối đa 500 ký tự" in message
