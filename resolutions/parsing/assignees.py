@@ -174,6 +174,30 @@ class Reader:
                 return stop + 1 + len(w.group(0).rstrip()) if w else None
         return None
 
+    def proper_names(self, pos: int, end: int) -> list[Party]:
+        """After "đề nghị": capitalised names the directory does not know ("Viettel Hậu Giang và VNPT Hậu Giang"),
+        each up to the next "và", comma or verb."""
+        out: list[Party] = []
+        p = pos
+        while p < end and self.text[p:p + 1].isupper():
+            stop = p
+            while stop < end:
+                w = _NAME_WORD.match(self.f, stop, end)
+                if not w or (stop > p and not self.text[stop].isupper() and not self.text[stop].isdigit()):
+                    break
+                stop = _WS.match(self.f, w.end(), end).end()
+            name_end = stop
+            while name_end > p and self.f[name_end - 1].isspace():
+                name_end -= 1
+            if name_end <= p or len(self.text[p:name_end].split()) < 2:
+                break
+            out.append(Party(self.text[p:name_end], None, p, name_end))
+            sep = _SEPARATOR.match(self.f, name_end, end)
+            if not sep or sep.end() == name_end:
+                break
+            p = sep.end()
+        return out
+
     def subject_start(self, start: int = 0) -> int:
         m = _ADVERBIAL.match(self.f, start)
         return m.end() if m else start
@@ -218,6 +242,8 @@ def read_assignment(directory: Directory, text: str, folded: str, heading: bool 
             if inside(m.start()):
                 continue
             chain = r.chain(m.end(), _sentence_end(folded, m.end()))
+            if not chain and trig is _TRIGGER:
+                chain = r.proper_names(m.end(), _sentence_end(folded, m.end()))
             if chain:
                 claim(chain)
                 lead_chains.append(chain)

@@ -177,9 +177,10 @@ class Outline:
         body = e.body
         if e.label.style in ("roman", "caps", "star") or e.heading_level or not body.rstrip().endswith(":"):
             return False
+        f = self.fold(body)
+        # lettered sub-items a), b) are directives of their own (each tracked), bullets are details of one
         if any(c.children or c.entry.label.style not in ("dash", "plus", "dot") for c in node.children):
             return False
-        f = self.fold(body)
         if C.intro_category(body) == C.ASSESSMENT:
             return False
         a = read_assignment(self.d, body, f, heading=True)

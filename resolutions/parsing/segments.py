@@ -11,6 +11,7 @@ from .directory import Directory
 # a clause boundary, then an optional connective: where a second assignment may start
 _BOUNDARY = re.compile(r"(?:[;.]\s+|\n+)(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*)?")
 _CONNECTIVE = re.compile(r"(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*")
+_LATE_TRIGGER = re.compile(r"[^,.;:\n]{0,40}?(?<!\w)(?:giao cho|giao|đề nghị|yêu cầu|phân công)\s+(?!cầu)")
 _TRIGGER_START = re.compile(r"(?:giao cho|giao|đề nghị|yêu cầu|phân công)\s+(?!cầu)")
 # what a unit opening a clause does when it is that clause's lead
 _LEAD_VERB = re.compile(r"[\s,]*(?:(?:có trách nhiệm|chịu trách nhiệm)|chủ trì|khẩn trương|chỉ đạo|chủ động|"
@@ -45,6 +46,8 @@ def split_points(directory: Directory, text: str, folded: str) -> list[int]:
         rest = folded[pos:]
         if _TRIGGER_START.match(rest):
             pass
+        elif (folded[m.start()] == "\n" or m.group(0).strip(" .;\n")) and _LATE_TRIGGER.match(rest):
+            pass  # "Ngoài ra, Bộ giao Tổng cục Thủy lợi chủ trì …"
         elif folded[m.start()] == "\n" or folded[m.start():m.start() + 2] in (".\n", ";\n"):
             # a new paragraph that opens with a body of its own: that body's work
             a = read_assignment(directory, text[pos:], rest)
