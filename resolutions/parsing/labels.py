@@ -62,6 +62,8 @@ def read_label(text: str) -> Label:
         label = lab.strip()
         if style == "decimal":
             label += m.group("punct")
+        if style == "decimal_multi" and text[len(lab):len(lab) + 1] == ".":
+            label += "."  # "2.1." as written
         if style == "letter":
             label = label + ")" if m.group("lab") else label + "."
         elif style in ("dash",):
