@@ -70,9 +70,13 @@ def test_the_skipped_paragraphs_are_listed_with_their_reasons_folded_away(office
     from intake.demo import speech_text
 
     upload(office, text=speech_text())
-    page = office.get(review_url(the_draft(office))).content.decode()
-    assert "43 đoạn không phải nội dung chỉ đạo (đã bỏ qua)" in page
+    draft = the_draft(office)
+    page = office.get(review_url(draft)).content.decode()
+    # 43 set aside in all: those with an assignment, a unit or a date to look at again, the rest folded away
+    assert len(draft["skipped"]) + len(draft["set_aside"]) == 43
+    assert f"{len(draft['skipped'])} đoạn không phải nội dung chỉ đạo (đã bỏ qua)" in page
     assert "<details" in page and "Lời chào, lời mở đầu" in page
+    assert "Không nhận là nội dung chỉ đạo — kiểm tra lại" in page
 
 
 def test_pasted_text_without_any_directive_still_opens_a_review_that_says_so(office):
@@ -126,3 +130,28 @@ def test_an_upload_without_the_csrf_token_is_refused(directory):
     response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("kl.txt", DOCUMENT.encode())})
     assert response.status_code == 403
     assert not client.session.get(DRAFTS_KEY)
+
+
+def _docx_bomb(unpacked: int) -> bytes:
+    """A .docx of a few hundred KB whose document.xml unpacks to `unpacked` bytes: built here, never committed."""
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w") as fh:
+            block = b"<w:p><w:r><w:t>Giao Ban Tuyen giao</w:t></w:r></w:p>" * 20000
+            for _ in range(unpacked // len(block)):
+                fh.write(block)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("bom.docx", lambda: _docx_bomb(191 * 1024 * 1024), "Tệp .docx giải nén ra quá lớn (190 MB, tối đa 20 MB)"),
+    ("dai.txt", lambda: b"Giao So Tai chinh ra soat. " * (19 * 1024 * 1024 // 27), "Tệp văn bản quá lớn (19 MB, tối đa 4 MB)"),
+], ids=["docx-bomb", "19mb-txt"])
+def test_an_upload_over_a_limit_inside_the_file_is_refused_with_the_limit_in_vietnamese(office, name, content, message):
+    import html
+    response = office.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content())})
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not drafts(office) and counts() == (0, 0, 0, 0)
