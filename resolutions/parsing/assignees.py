@@ -21,7 +21,12 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|/)?\s*(?:(?:và|cùng với|cùng)\s+)?")
 _QUALIFIER = re.compile(r"(?:\s+(?:các cấp|cấp tỉnh|cấp huyện|cấp xã|cấp cơ sở|có liên quan|liên quan|trong tỉnh|"
                         r"toàn tỉnh|trực thuộc(?: tỉnh ủy)?|các địa phương|theo chức năng(?:,)? nhiệm vụ))*(?!\w)"
                         r"(?:\s*\((?!qua\s)[^()\n]{1,60}\))?")
-_TRIGGER = re.compile(r"(?<!\w)(?:giao cho|giao|đề nghị|yêu cầu|phân công cho|phân công)\s+(?:nhiệm vụ\s+)?(?:cho\s+)?"
+# the words that hand work to someone: the one list every module reads ("giao thông", "giao ban", "giao dịch" are
+# other words that start the same way)
+TRIGGER_WORDS = (r"(?:giao cho|giao(?!\s+(?:thông|dịch|lưu|nhận|tiếp|thương|khoán|kết|thoa|diện|hàng|hữu|"
+                 r"điểm|thừa|quyền)(?!\w))|đề nghị|yêu cầu|phân công cho|phân công)")
+TRIGGER = re.compile(r"(?<!\w)" + TRIGGER_WORDS + r"\s+(?!cầu)")
+_TRIGGER = re.compile(r"(?<!\w)" + TRIGGER_WORDS + r"\s+(?:nhiệm vụ\s+)?(?:cho\s+)?"
                       r"(?:đồng chí\s+)?")
 _HEADING_TRIGGER = re.compile(r"(?<!\w)(?:đối với|trách nhiệm của)\s+")
 _LEAD_MARK = re.compile(r"(?<!\w)chủ trì(?!\s*(?:,\s*)?(?:hội nghị|cuộc họp|buổi|phiên|lễ|hội thảo|tọa đàm|đoàn|làm việc|"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .assignees import TRIGGER
 from .text import fold
 
 DIRECTIVE, ASSESSMENT, PURPOSE, SUGGESTION, NEUTRAL = "directive", "assessment", "purpose", "suggestion", "neutral"
@@ -110,7 +111,7 @@ _NARRATIVE_START = re.compile(
     r"chủ trì hội nghị|hội nghị|phiên họp|cuộc họp|tại phiên họp|căn cứ)(?!\w)")
 _PAST = re.compile(r"(?<!\w)(?:đã|đều|đạt|còn|chưa|được ghi nhận)(?!\w)")
 _MODAL = re.compile(r"(?<!\w)(?:cần|phải|có trách nhiệm|chịu trách nhiệm)(?!\s+(?:được|đã))(?!\w)")
-_TRIGGER_WORD = re.compile(r"(?<!\w)(?:giao cho|giao|đề nghị|yêu cầu)\s+(?!cầu)")
+_TRIGGER_WORD = TRIGGER
 _SUGGESTER = re.compile(r"(?:đồng chí|đ/c|các đồng chí|đại biểu|các đại biểu|ý kiến|nhiều ý kiến|một số ý kiến|"
                         r"có ý kiến|thành viên)(?!\w)")
 _SUGGEST_VERB = re.compile(r",?\s*(?:đề nghị|kiến nghị|đề xuất|cho rằng|nêu|phát biểu|trình bày|phản ánh|đã báo cáo)(?!\w)")
@@ -134,7 +135,7 @@ EXHORTATION = re.compile(
     r"[^.;:]{0,220}?(?:nghiêm túc|khẩn trương|quan tâm|tổ chức|triển khai|quán triệt|chỉ đạo)[^.;:]{0,60}?"
     r"thực hiện(?:\s+(?:nghiêm túc|tốt|có hiệu quả|đúng quy định))?"
     r"(?:\s+(?:các )?(?:công văn|kết luận|thông báo|chỉ thị|kế hoạch|văn bản|nội dung|nghị quyết)(?:\s+(?:này|trên))?)?"
-    r"\s*(?:\./\.|\.|;)?\s*$"
+    r"(?:\s*;\s*(?:kết quả|trường hợp|nếu)[^.]{0,200})?\s*(?:\./\.|\.|;)?\s*$"
     r"|^nhận được (?:công văn|văn bản|thông báo|kế hoạch|chỉ thị) này")
 # "Thực hiện Công điện số 47/CĐ-TTg ngày …", "Căn cứ …", "Tiếp theo Công văn số …": what the document answers
 _CITING = re.compile(r"^(?:thực hiện|căn cứ|tiếp theo|theo đề nghị của|xét đề nghị của|triển khai|theo)\s+"

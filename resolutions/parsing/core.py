@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from . import classify as C
-from .assignees import Assignment, Party, Reader, read_assignment
+from .assignees import TRIGGER_WORDS, Assignment, Party, Reader, read_assignment
 from .blocks import Para, Table
 from .dates import DateHit, YEAR_RE, deadline_of, find_dates, is_one_off, ongoing_marker, ongoing_span
 from .evidence import confidence, party_sources
@@ -26,7 +26,7 @@ _RECURRING = re.compile(r"\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+(?:năm|quý|
 _CELL_SEPARATOR = re.compile(r"[\s,;]*(?:(?:và|cùng)\s+)?")
 
 
-_ASSIGNS = re.compile(r"(?<!\w)(?:giao|đề nghị|yêu cầu|phân công|chủ trì|có trách nhiệm|chịu trách nhiệm|"
+_ASSIGNS = re.compile(r"(?<!\w)(?:" + TRIGGER_WORDS + r"|chủ trì|có trách nhiệm|chịu trách nhiệm|"
                       r"phối hợp|khẩn trương|chỉ đạo)(?!\w)")
 # what is never worth a second look, whatever it names: the greetings and thanks of a speech
 _NO_SECOND_LOOK = {C.REASONS["greeting"], C.REASONS["closing"]}

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from .assignees import Assignment, read_assignment
+from .assignees import TRIGGER_WORDS, Assignment, read_assignment
 from .directory import Directory
 
 # a clause boundary, then an optional connective: where a second assignment may start
 _BOUNDARY = re.compile(r"(?:[;.]\s+|\n+)(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*)?")
 _CONNECTIVE = re.compile(r"(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*")
-_LATE_TRIGGER = re.compile(r"[^,.;:\n]{0,40}?(?<!\w)(?:giao cho|giao|đề nghị|yêu cầu|phân công)\s+(?!cầu)")
-_TRIGGER_START = re.compile(r"(?:giao cho|giao|đề nghị|yêu cầu|phân công)\s+(?!cầu)")
+_LATE_TRIGGER = re.compile(r"[^,.;:\n]{0,40}?(?<!\w)" + TRIGGER_WORDS + r"\s+(?!cầu)")
+_TRIGGER_START = re.compile(TRIGGER_WORDS + r"\s+(?!cầu)")
 # what a unit opening a clause does when it is that clause's lead
 _LEAD_VERB = re.compile(r"[\s,]*(?:(?:có trách nhiệm|chịu trách nhiệm)|chủ trì|khẩn trương|chỉ đạo|chủ động|"
                         r"tham mưu|phối hợp|rà soát|hướng dẫn|tổ chức|triển khai|xây dựng|thực hiện|tăng cường|"
