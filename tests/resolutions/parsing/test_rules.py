@@ -43,7 +43,7 @@ def test_closed_syllables_and_qu_keep_their_marks():
 
 @pytest.mark.parametrize("line, style, label", [
     ("I. Đánh giá", "roman", "I"), ("II/ Tổng kết", "roman", "II"), ("3. Định hướng", "decimal", "3."),
-    ("1/ Về", "decimal", "1/"), ("2.1. Về", "decimal_multi", "2.1"), ("(1) Cấp uỷ", "paren_decimal", "(1)"),
+    ("1/ Về", "decimal", "1/"), ("2.1. Về", "decimal_multi", "2.1."), ("2.1 Về", "decimal_multi", "2.1"), ("(1) Cấp uỷ", "paren_decimal", "(1)"),
     ("a) Chỉ đạo", "letter", "a)"), ("- Giao", "dash", "-"), ("⁃ Kinh tế", "dash", "-"), ("• Tăng", "dot", "•"),
     ("+ Hoàn thành", "plus", "+"), ("* Kết quả", "star", "*"), ("Thứ nhất, các cấp ủy", "ordinal", "Thứ nhất"),
     ("Hai là, tập trung", "count", "Hai là"),
