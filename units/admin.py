@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Value, When
 from django.forms.models import ModelForm
@@ -14,6 +15,7 @@ from core.admin import HistoryAdmin, OfficeImportExportMixin, PortalAdminMixin
 
 from .models import Membership, Unit, UnitGroup
 from .resources import MembershipResource, UnitResource
+from .services import normalise_aliases
 from .tree import descendant_ids
 
 
@@ -60,7 +62,31 @@ class ParentUnitFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AliasesField(forms.Field):
+    """The unit's aliases one a line, not as JSON: the office types names, and the list is kept normalised the
+    way units.services keeps it (NFC, single spaces, no duplicate up to case)."""
+
+    widget = forms.Textarea(attrs={"rows": 5, "cols": 60, "spellcheck": "false"})
+
+    def prepare_value(self, value):
+        if isinstance(value, str):  # posted back after an error: as typed
+            return value
+        return "\n".join(normalise_aliases(value or []))
+
+    def to_python(self, value):
+        return normalise_aliases((value or "").splitlines())
+
+    def has_changed(self, initial, data):
+        return normalise_aliases(initial or []) != self.to_python(data)
+
+
 class UnitAdminForm(ModelForm):
+    aliases = AliasesField(
+        label=_("tên gọi khác"), required=False,
+        help_text=_("Mỗi dòng một cách văn bản thường viết tên đơn vị, ví dụ: \"UBKT Tỉnh ủy\", \"Sở KH&ĐT\". "
+                    "Trang nhập văn bản thêm vào đây những tên gọi được ghi nhớ."),
+    )
+
     class Meta:
         model = Unit
         fields = "__all__"
