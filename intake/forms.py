@@ -146,6 +146,10 @@ class ImportItemForm(forms.Form):
     # Posted with every item the page shows: an item the page did not show is left as it is.
     shown = forms.Field(widget=forms.HiddenInput, required=False, initial="1")
 
+    # Names the directory does not know get a unit picker each (alias_<n>_unit) and "Ghi nhớ tên gọi này"
+    # (alias_<n>_remember); alias_<n>_name says which name the page showed, so a stale page maps nothing wrong.
+    MAX_ALIASES = 10
+
     def __init__(self, *args, item: dict, choices: list, **kwargs):
         kwargs.setdefault("prefix", f"item-{item['id']}")
         kwargs.setdefault("initial", {
@@ -170,6 +174,42 @@ class ImportItemForm(forms.Form):
             self.fields[name].widget.attrs.update({"class": "form-select form-select-sm"})
         self.fields["split_from"].widget.attrs.update({"class": "form-control form-control-sm",
                                                        "data-split-from": item["id"]})
+        # The words each field was read from are named under it (templates/intake/partials/import_sources.html).
+        for name, source_field in (("leads", "lead"), ("coordinating", "coordinating"), ("deadline", "deadline"),
+                                   ("report_cycle", "ongoing")):
+            if importing.sources_of(item, source_field):
+                self.fields[name].widget.attrs["aria-describedby"] = f"source-{item['id']}-{source_field}"
+        unit_options = [(value, label) for _group, options in choices for value, label in options
+                        if str(value).startswith("unit:")]
+        for number, name in enumerate(item.get("unmatched", [])[:self.MAX_ALIASES]):
+            self.fields[f"alias_{number}_name"] = forms.CharField(widget=forms.HiddenInput, required=False,
+                                                                  initial=name)
+            self.fields[f"alias_{number}_unit"] = forms.ChoiceField(
+                label=_("Đơn vị ứng với “%(name)s”") % {"name": name}, required=False,
+                choices=[("", _("— chưa chọn —")), *unit_options],
+                error_messages={"invalid_choice": INVALID_CHOICE},
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-alias-unit": ""}),
+            )
+            self.fields[f"alias_{number}_remember"] = forms.BooleanField(
+                label=_("Ghi nhớ tên gọi này"), required=False,
+                help_text=_("Lần nhập sau, “%(name)s” được nhận là đơn vị đã chọn.") % {"name": name},
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+
+    def alias_rows(self) -> list[dict]:
+        """The unmatched names with their fields, for the template."""
+        return [{"name": name, "unit": self[f"alias_{number}_unit"], "remember": self[f"alias_{number}_remember"],
+                 "name_field": self[f"alias_{number}_name"]}
+                for number, name in enumerate(self.item.get("unmatched", [])[:self.MAX_ALIASES])]
+
+    def unit_mappings(self) -> list[tuple[str, str, bool]]:
+        """(name as written, "unit:<pk>", remember) for each name the office mapped (call when valid)."""
+        mappings = []
+        for number, name in enumerate(self.item.get("unmatched", [])[:self.MAX_ALIASES]):
+            ref = self.cleaned_data.get(f"alias_{number}_unit")
+            if ref and self.cleaned_data.get(f"alias_{number}_name") == name:
+                mappings.append((name, ref, bool(self.cleaned_data.get(f"alias_{number}_remember"))))
+        return mappings
 
     def clean_deadline(self):
         deadline = self.cleaned_data.get("deadline")
@@ -185,11 +225,31 @@ class ImportItemForm(forms.Form):
             self.add_error("coordinating", ValidationError(
                 _("%(unit)s đã là đơn vị chủ trì, không đồng thời là đơn vị phối hợp."), code="lead_coordinating",
                 params={"unit": labels.get(both[0], both[0])}))
+        for number, name in enumerate(self.item.get("unmatched", [])[:self.MAX_ALIASES]):
+            posted_name = data.get(f"alias_{number}_name")
+            if data.get(f"alias_{number}_unit") and posted_name and posted_name != name:
+                self.add_error(f"alias_{number}_unit", ValidationError(
+                    _("Danh sách tên chưa nhận ra đã thay đổi (trang đã cũ): hãy chọn lại."), code="alias_stale"))
+            elif data.get(f"alias_{number}_remember") and not data.get(f"alias_{number}_unit"):
+                self.add_error(f"alias_{number}_unit", ValidationError(
+                    _("Hãy chọn đơn vị để ghi nhớ tên gọi “%(name)s”."), code="alias_unit_required",
+                    params={"name": name}))
         return data
 
     def apply_to(self, item: dict) -> dict:
         """The item with the office's choices (call only when the form is valid)."""
         data = self.cleaned_data
+        # A reading the office changed counts as checked: the item moves down the list of what to look at.
+        confidence = dict(item.get("confidence") or {})
+        deadline = data["deadline"].isoformat() if data["deadline"] else None
+        if list(data["leads"]) != item["leads"]:
+            confidence["lead"] = 1.0
+        if list(data["coordinating"]) != item["coordinating"]:
+            confidence["coordinating"] = 1.0
+        if deadline != item["deadline"] or data["report_cycle"] != (item["report_cycle"] if item["ongoing"] else ""):
+            confidence["timing"] = 1.0
+        if "confidence" in item:
+            item["confidence"] = confidence
         item["leads"] = list(data["leads"])
         item["coordinating"] = list(data["coordinating"])
         item["deadline"] = data["deadline"].isoformat() if data["deadline"] else None

@@ -10,8 +10,13 @@ A draft item:
      "coordinating_as_written", "unmatched", "scope_as_written",
      "leads": ["unit:<pk>", "group:<key>", ...], "coordinating": [...same...],
      "deadline": ISO date or None, "parsed_deadline": the document's, "deadline_text": as written (in
-     Vietnamese), "ongoing": bool, "report_cycle": a Task.ReportCycle value when ongoing, else ""}
-An ongoing item with a deadline is continuing work due by a date: its tasks take the deadline.
+     Vietnamese), "ongoing": bool, "report_cycle": a Task.ReportCycle value when ongoing, else "",
+     "sources": [{"field": "lead"|"coordinating"|"deadline"|"ongoing", "text", "start", "end",
+                  "where": "text"|"heading"|"column"}] (offsets into "text" when where is "text", else -1),
+     "confidence": {"directive"|"lead"|"coordinating"|"timing": 0..1}, "position": [order, n] (document order),
+     "from_set_aside": the set-aside entry it was made from, if the office turned one into a directive}
+An ongoing item with a deadline is continuing work due by a date: its tasks take the deadline. A field the office
+changes counts as checked: its confidence becomes 1.
 """
 from __future__ import annotations
 
@@ -36,7 +41,8 @@ from units.selectors import units_of_groups
 
 __all__ = [
     "DocumentDetails", "ParsedUpload", "ParseError", "ReviewedDirective", "directory_from_db", "current_directory",
-    "shipped_directory", "parse_upload", "items_from_parse", "reviewed_directives", "record_import", "resolution_kind",
+    "shipped_directory", "parse_upload", "items_from_parse", "set_aside_from_parse", "promote_set_aside",
+    "map_unmatched", "marked_paragraphs", "reviewed_directives", "record_import", "resolution_kind",
     "vietnamese_deadline_text", "items_needing_lead", "find_duplicate",
 ]
 
@@ -176,31 +182,194 @@ def group_ref(key: str) -> str:
 
 def items_from_parse(result: ParseResult) -> list[dict]:
     """Draft items for the parser's directives: named units (by their canonical name) and groups as refs."""
-    units = {unit.name: unit for unit in Unit.objects.filter(active=True)}
-    group_keys = set(UnitGroup.objects.values_list("key", flat=True))
-    items = []
-    for directive in result.directives:
-        unknown = [name for name in directive.lead_units + directive.coordinating_units if name not in units]
-        deadline = directive.deadline.isoformat() if directive.deadline else None
-        items.append({
-            "id": new_item_id(),
-            "section": directive.section,
-            "label": directive.label,
-            "text": directive.text,
-            "lead_as_written": list(directive.lead_as_written),
-            "coordinating_as_written": list(directive.coordinating_as_written),
-            "unmatched": list(directive.unmatched) + unknown,
-            "scope_as_written": directive.scope_as_written,
-            "leads": [unit_ref(units[name]) for name in directive.lead_units if name in units]
-                     + [group_ref(key) for key in directive.scope_groups if key in group_keys],
-            "coordinating": [unit_ref(units[name]) for name in directive.coordinating_units if name in units],
-            "deadline": deadline,
-            "parsed_deadline": deadline,
-            "deadline_text": vietnamese_deadline_text(directive.deadline_text),
-            "ongoing": bool(directive.ongoing),
-            "report_cycle": DEFAULT_REPORT_CYCLE if directive.ongoing else "",
+    known = _KnownAssignees()
+    return [item_from_directive(directive, known, position=[directive.order, 0]) for directive in result.directives]
+
+
+def set_aside_from_parse(result: ParseResult) -> list[dict]:
+    """The paragraphs set aside that hold an assignment, a unit or a date, each with the draft item it would be
+    (`proposal`), for the office to look at and turn into a directive with one click.
+
+    A set-aside entry: {"id", "section", "label", "text", "reason", "signals", "position", "proposal": a draft
+    item}. `position` ([order of the directive it follows, n]) places it, and its proposal, in document order
+    among the items."""
+    known = _KnownAssignees()
+    entries = []
+    for number, skipped in enumerate(result.skipped, start=1):
+        if not skipped.signals or skipped.proposal is None:
+            continue
+        position = [skipped.after, number]
+        entries.append({
+            "id": new_item_id(), "section": skipped.section, "label": skipped.label, "text": skipped.text,
+            "reason": skipped.reason, "signals": [s for s in skipped.signals if s in SIGNALS],
+            "position": position, "proposal": item_from_directive(skipped.proposal, known, position=position),
         })
-    return items
+    return entries
+
+
+# What makes a set-aside paragraph worth a second look, as the parser names it.
+SIGNALS = ("assignment", "unit", "date")
+
+
+class _KnownAssignees:
+    """The active units by name and the group keys, read once for a whole document."""
+
+    def __init__(self):
+        self.units = {unit.name: unit for unit in Unit.objects.filter(active=True)}
+        self.group_keys = set(UnitGroup.objects.values_list("key", flat=True))
+
+
+def item_from_directive(directive, known: _KnownAssignees, *, position: list[int]) -> dict:
+    units, group_keys = known.units, known.group_keys
+    unknown = [name for name in directive.lead_units + directive.coordinating_units if name not in units]
+    deadline = directive.deadline.isoformat() if directive.deadline else None
+    return {
+        "id": new_item_id(),
+        "section": directive.section,
+        "label": directive.label,
+        "text": directive.text,
+        "lead_as_written": list(directive.lead_as_written),
+        "coordinating_as_written": list(directive.coordinating_as_written),
+        "unmatched": list(dict.fromkeys([*directive.unmatched, *unknown])),
+        "scope_as_written": directive.scope_as_written,
+        "leads": [unit_ref(units[name]) for name in directive.lead_units if name in units]
+                 + [group_ref(key) for key in directive.scope_groups if key in group_keys],
+        "coordinating": [unit_ref(units[name]) for name in directive.coordinating_units if name in units],
+        "deadline": deadline,
+        "parsed_deadline": deadline,
+        "deadline_text": vietnamese_deadline_text(directive.deadline_text),
+        "ongoing": bool(directive.ongoing),
+        "report_cycle": DEFAULT_REPORT_CYCLE if directive.ongoing else "",
+        "sources": [{"field": source.field, "text": source.text, "start": source.start, "end": source.end,
+                     "where": source.where} for source in directive.sources],
+        "confidence": {key: float(value) for key, value in directive.confidence.items()},
+        "position": list(position),
+    }
+
+
+# --- where each field was read, how sure the reading is ------------------------------------------------------
+
+# Below this an item is flagged "Cần kiểm tra"; the parser's figures are a ranking (resolutions.parsing.evidence).
+LOW_CERTAINTY = 0.7
+HIGH_CERTAINTY = 0.9
+# The form fields a source points at ("ongoing" is the report cycle's field).
+SOURCE_FIELDS = ("lead", "coordinating", "deadline", "ongoing")
+
+
+def certainty(item: dict) -> float:
+    """How sure the least sure of the item's readings is (1.0 for an item the office has checked, or one from a
+    draft made before the parser said)."""
+    values = [v for v in (item.get("confidence") or {}).values() if isinstance(v, (int, float))]
+    return min(values, default=1.0)
+
+
+def weakest_reading(item: dict) -> str:
+    """Which reading ("directive", "lead", "coordinating", "timing") the item's certainty comes from."""
+    confidence = item.get("confidence") or {}
+    return min(confidence, key=confidence.get) if confidence else ""
+
+
+def sources_of(item: dict, field_name: str) -> list[dict]:
+    return [source for source in item.get("sources") or [] if source.get("field") == field_name]
+
+
+def _in_text(item: dict, source: dict) -> bool:
+    """Whether the source's offsets still point at its words in the item's text (edits move text around)."""
+    start, end, text = source.get("start", -1), source.get("end", -1), item["text"]
+    return (source.get("where") == "text" and isinstance(start, int) and isinstance(end, int)
+            and 0 <= start < end <= len(text) and text[start:end].strip() == source.get("text"))
+
+
+def marked_paragraphs(item: dict) -> list[list[dict]]:
+    """The item's paragraphs, each as runs of text: {"text", "fields": the source fields whose words these are}.
+    The template wraps a run that has fields in <mark>; no HTML is made here."""
+    text = item["text"]
+    spans = [(source["start"], source["end"], source["field"])
+             for source in item.get("sources") or [] if source.get("field") in SOURCE_FIELDS and _in_text(item, source)]
+    paragraphs = []
+    start = 0
+    for boundary in [*re.finditer(r"\n\s*\n", text), None]:
+        end = boundary.start() if boundary else len(text)
+        # the paragraph without its surrounding whitespace, as item_paragraphs gives it
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            cuts = sorted({start, end, *(p for s, e, _f in spans for p in (s, e) if start < p < end)})
+            runs = []
+            for left, right in zip(cuts, cuts[1:]):
+                fields = [f for s, e, f in spans if s <= left and right <= e]
+                runs.append({"text": text[left:right], "fields": list(dict.fromkeys(fields))})
+            paragraphs.append(runs)
+        if boundary:
+            start = boundary.end()
+    return paragraphs
+
+
+def _shift_sources(sources: list[dict], *, by: int, keep: tuple[int, int] | None = None) -> list[dict]:
+    """Sources with their text offsets moved by `by`; with `keep`, only those inside that range of the old
+    offsets (a heading's or a column's words go everywhere)."""
+    moved = []
+    for source in sources:
+        if source.get("where") != "text":
+            moved.append(dict(source))
+        elif keep is None or keep[0] <= source.get("start", -1) and source.get("end", -1) <= keep[1]:
+            moved.append({**source, "start": source["start"] + by, "end": source["end"] + by})
+    return moved
+
+
+def promote_set_aside(draft: dict, entry_id: str) -> dict:
+    """Turn a set-aside paragraph into a review item, in its place in the document; returns the new item.
+    The office chose it, so its being a directive counts as checked. Raises KeyError for an unknown entry."""
+    entries = draft.get("set_aside") or []
+    index = next(i for i, entry in enumerate(entries) if entry.get("id") == entry_id)
+    entry = entries.pop(index)
+    item = {**entry["proposal"], "id": new_item_id(), "from_set_aside": entry}
+    item["confidence"] = {**item.get("confidence", {}), "directive": 1.0}
+    items = draft["items"]
+    place = next((i for i, other in enumerate(items) if _position(other) > _position(item)), len(items))
+    items.insert(place, item)
+    return item
+
+
+def return_to_set_aside(draft: dict, item: dict) -> None:
+    """An item that came from the set-aside paragraphs goes back among them when the office drops it."""
+    entry = item.get("from_set_aside")
+    if not isinstance(entry, dict):
+        return
+    entries = draft.setdefault("set_aside", [])
+    entries.append(entry)
+    entries.sort(key=_position)
+
+
+def _position(entry: dict) -> tuple:
+    position = entry.get("position")
+    return tuple(position) if isinstance(position, list) else (0, 0)
+
+
+def map_unmatched(items: Iterable[dict], phrase: str, unit: Unit) -> int:
+    """The office says a name the directory did not know is `unit`: every item that wrote it gets the unit
+    (as lead where the name was written as the lead, else as coordinating) and loses the name from its unmatched
+    ones. Returns how many items changed."""
+    key = " ".join(phrase.split()).casefold()
+    ref = unit_ref(unit)
+    changed = 0
+    for item in items:
+        names = [name for name in item["unmatched"] if " ".join(name.split()).casefold() == key]
+        if not names:
+            continue
+        item["unmatched"] = [name for name in item["unmatched"] if name not in names]
+        as_lead = any(name in item["lead_as_written"] for name in names)
+        if as_lead:
+            item["leads"] = list(dict.fromkeys([*item["leads"], ref]))
+            item["coordinating"] = [other for other in item["coordinating"] if other != ref]
+        elif ref not in item["leads"]:
+            item["coordinating"] = list(dict.fromkeys([*item["coordinating"], ref]))
+        confidence = item.get("confidence") or {}
+        item["confidence"] = {**confidence, ("lead" if as_lead else "coordinating"): 1.0}
+        changed += 1
+    return changed
 
 
 def item_paragraphs(item: dict) -> list[str]:
@@ -212,6 +381,12 @@ def merge_items(first: dict, second: dict) -> dict:
     first's schedule unless only the second has a deadline."""
     merged = dict(first)
     merged["text"] = f"{first['text'].rstrip()}\n\n{second['text'].lstrip()}"
+    shift = len(first["text"].rstrip()) + 2 - (len(second["text"]) - len(second["text"].lstrip()))
+    merged["sources"] = [*first.get("sources", []), *_shift_sources(second.get("sources", []), by=shift)]
+    # as sure as the less sure of the two, reading by reading
+    merged["confidence"] = {key: min(first.get("confidence", {}).get(key, 1.0),
+                                     second.get("confidence", {}).get(key, 1.0))
+                            for key in {*first.get("confidence", {}), *second.get("confidence", {})}}
     for key in ("leads", "coordinating", "lead_as_written", "coordinating_as_written", "unmatched"):
         merged[key] = list(dict.fromkeys([*first[key], *second[key]]))
     merged["coordinating"] = [ref for ref in merged["coordinating"] if ref not in merged["leads"]]
@@ -231,9 +406,14 @@ def split_item(item: dict, at: int) -> tuple[dict, dict]:
     head, tail = item["text"][:at].strip(), item["text"][at:].strip()
     if not head or not tail:
         raise ValueError("empty part")
-    first = {**item, "text": head}
+    text, sources = item["text"], item.get("sources", [])
+    head_starts = len(text[:at]) - len(text[:at].lstrip())
+    tail_starts = at + len(text[at:]) - len(text[at:].lstrip())
+    first = {**item, "text": head, "sources": _shift_sources(sources, by=-head_starts, keep=(0, at))}
     second = {**item, "id": new_item_id(), "label": "", "text": tail,
-              "leads": list(item["leads"]), "coordinating": list(item["coordinating"])}
+              "leads": list(item["leads"]), "coordinating": list(item["coordinating"]),
+              "sources": _shift_sources(sources, by=-tail_starts, keep=(at, len(text))),
+              "from_set_aside": None}
     return first, second
 
 

@@ -126,8 +126,11 @@ def new_draft(parsed: importing.ParsedUpload, upload) -> dict:
             "signer": header.signer[:255],
         },
         "items": importing.items_from_parse(parsed.result),
+        # Set aside with a reason to look again (an assignment verb, a unit, a date): shown apart, each one
+        # a click from being a directive. The rest is listed folded away, with its reasons.
+        "set_aside": importing.set_aside_from_parse(parsed.result),
         "skipped": [{"section": s.section, "label": s.label, "text": s.text, "reason": s.reason}
-                    for s in parsed.result.skipped],
+                    for s in parsed.result.skipped if not (s.signals and s.proposal is not None)],
         "warnings": list(parsed.warnings),
     }
 

@@ -1,6 +1,8 @@
-/* The import wizard (/resolutions/import/): searchable unit pickers, "split here" from a text selection, and a
-   busy state on the buttons that read or record a document. Everything works without it: the pickers are plain
-   <select multiple>, the split position can be typed, and every button is a plain form submit.
+/* The import wizard (/resolutions/import/): searchable unit pickers, "split here" from a text selection, a
+   busy state on the buttons that read or record a document, the words a field was read from emphasised while
+   the office is on that field, and the item just added from the set-aside paragraphs brought into view.
+   Everything works without it: the pickers are plain <select multiple>, the split position can be typed, every
+   button is a plain form submit, and the marks are always tinted.
    No inline script anywhere, so the Content-Security-Policy (script-src 'self') holds. */
 (function () {
   "use strict";
@@ -72,6 +74,48 @@
     if (hint) hint.hidden = chosen;
   }
 
+  /* The office is on a field (focus or hover): its words in the item's text are emphasised, the others not. */
+  function emphasise(container, on) {
+    var field = container.getAttribute("data-source-for");
+    var row = container.closest("tr");
+    if (!row || !field) return;
+    row.querySelectorAll("mark.import-mark").forEach(function (mark) {
+      var fields = (mark.getAttribute("data-fields") || "").split(" ");
+      mark.classList.toggle("is-active", on && fields.indexOf(field) >= 0);
+    });
+  }
+
+  function sourceFocus(event) {
+    var container = event.target.closest && event.target.closest("[data-source-for]");
+    if (container) emphasise(container, true);
+  }
+
+  function sourceBlur(event) {
+    var container = event.target.closest && event.target.closest("[data-source-for]");
+    if (!container) return;
+    var next = event.relatedTarget;
+    if (next && container.contains(next)) return;
+    emphasise(container, false);
+  }
+
+  function sourceHover(event) {
+    var container = event.target.closest && event.target.closest("[data-source-for]");
+    var from = event.relatedTarget && event.relatedTarget.closest && event.relatedTarget.closest("[data-source-for]");
+    if (container === from) return;
+    if (event.type === "mouseover" && container) emphasise(container, true);
+    if (event.type === "mouseout" && container && !container.contains(document.activeElement)) {
+      emphasise(container, false);
+    }
+  }
+
+  /* A paragraph just turned into a directive: show the office its new row (and where the keyboard now is). */
+  function showNewItem(root) {
+    var row = root.querySelector && root.querySelector("[data-import-new]");
+    if (!row) return;
+    row.scrollIntoView({block: "center"});
+    row.focus({preventScroll: true});
+  }
+
   /* Reading a long PDF takes a moment: say so, and do not let a second click send it twice. */
   function busyOnSubmit(event) {
     var form = event.target;
@@ -95,7 +139,15 @@
     document.addEventListener("htmx:beforeSwap", function (event) {
       if (event.detail.target) destroyPickers(event.detail.target);
     });
-    document.addEventListener("htmx:load", function (event) { enhancePickers(event.target); });
+    document.addEventListener("htmx:load", function (event) {
+      enhancePickers(event.target);
+      showNewItem(event.target);
+    });
+    document.addEventListener("focusin", sourceFocus);
+    document.addEventListener("focusout", sourceBlur);
+    document.addEventListener("mouseover", sourceHover);
+    document.addEventListener("mouseout", sourceHover);
+    showNewItem(document);
   }
 
   if (document.readyState === "loading") {

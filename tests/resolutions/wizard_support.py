@@ -50,6 +50,42 @@ Nguyễn Văn An
 """
 
 
+# One real directive set aside (an assignment under the assessment heading) and a unit the directory does not
+# know ("Ban Quản lý dự án đầu tư xây dựng tỉnh").
+SET_ASIDE_DOCUMENT = """TỈNH ỦY HẬU GIANG
+Số 78-TB/TU
+Hậu Giang, ngày 22 tháng 6 năm 2022
+
+THÔNG BÁO
+KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY
+về tiến độ các dự án đầu tư công
+
+Ngày 20/6/2022, Ban Thường vụ Tỉnh ủy họp nghe báo cáo tiến độ các dự án đầu tư công. Ban Thường vụ Tỉnh ủy kết luận như sau:
+
+I. ĐÁNH GIÁ TÌNH HÌNH
+
+Sáu tháng đầu năm, các dự án đầu tư công được triển khai cơ bản đúng tiến độ; giải ngân đạt 45% kế hoạch vốn.
+
+Giao Sở Tài chính rà soát, điều chuyển vốn của các dự án chậm giải ngân, báo cáo Ban Thường vụ Tỉnh ủy trước ngày 15/8/2022.
+
+II. NHIỆM VỤ THỜI GIAN TỚI
+
+1. Giao Ban Quản lý dự án đầu tư xây dựng tỉnh chủ trì, phối hợp với Sở Giao thông vận tải đẩy nhanh tiến độ thi công tuyến đường tỉnh 927C, hoàn thành trước ngày 31/12/2022.
+
+2. Giao Ban cán sự đảng UBND tỉnh chỉ đạo tháo gỡ vướng mắc trong công tác bồi thường, giải phóng mặt bằng, hoàn thành trong quý III/2022.
+
+Nơi nhận:
+- Các đồng chí Tỉnh ủy viên,
+- Lưu Văn phòng Tỉnh ủy.
+T/L BAN THƯỜNG VỤ
+CHÁNH VĂN PHÒNG
+(Đã ký)
+Nguyễn Văn An
+"""
+SET_ASIDE_WORDS = "Giao Sở Tài chính rà soát"
+UNKNOWN_UNIT = "Ban Quản lý dự án đầu tư xây dựng tỉnh"
+
+
 def docx_bytes(text: str) -> bytes:
     """The text as a Word document, one paragraph a line (python-docx)."""
     from docx import Document
@@ -114,6 +150,10 @@ def page_data(draft, **changes):
         data[f"{prefix}-report_cycle"] = item["report_cycle"] if item["ongoing"] else ""
     data.update(changes)
     return data
+
+
+def set_aside_starting(draft, words):
+    return next(entry for entry in draft["set_aside"] if entry["text"].startswith(words))
 
 
 def item_starting(draft, words):
