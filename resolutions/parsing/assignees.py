@@ -92,7 +92,7 @@ class Assignment:
 
     @property
     def found(self) -> bool:
-        return any(p.entity is None or p.entity.kind in ("unit", "group", "vague") for p in self.lead)
+        return any(p.entity is None or p.entity.kind in ("unit", "group", "vague", "other") for p in self.lead)
 
 
 class Reader:

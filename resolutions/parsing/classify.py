@@ -22,6 +22,7 @@ REASONS = {
     "meeting": "Thông tin về hội nghị, cuộc họp",
     "information": "Nội dung thông tin, không có yêu cầu thực hiện",
     "approval": "Ý kiến thống nhất, ghi nhận của cơ quan ban hành, không giao thực hiện",
+    "assigning_heading": "Đề mục nêu đơn vị được giao: các mục bên dưới đã nhận đơn vị này",
     "formula": "Câu kết của văn bản (thông báo để biết, thực hiện), không phải nội dung chỉ đạo",
     "citing": "Căn cứ, văn bản được dẫn, không phải nội dung chỉ đạo",
     "source": "Ghi chú nguồn, thông tin trang tin, không phải nội dung chỉ đạo",
@@ -158,6 +159,8 @@ FOLLOW_UP = re.compile(r"(?:theo dõi|đôn đốc|kiểm tra|hướng dẫn|t�
 def closes_item(folded: str) -> bool:
     """A paragraph in which the issuer speaks of itself or of the document: never more of the item above it."""
     head = folded[:300].lstrip()
+    if CLOSING_FORMULA.match(head) or (EXHORTATION.match(head) and len(folded) < 400):
+        return True
     return bool(SELF_REFERENCE.match(head) or _PROMISE.match(head) or FOLLOW_UP.search(head)
                 or (_APPROVAL.match(head) and not _TRIGGER_WORD.search(folded)))
 

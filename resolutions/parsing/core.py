@@ -56,6 +56,12 @@ class _Parser(Outline):
         if node.role == "block":
             self.item(node)
         elif node.role in ("heading", "container") or node.entry is None:
+            e = node.entry
+            if (node.role == "heading" and e is not None and e.label.style not in ("roman", "caps")
+                    and node.assignment is not None and e.body.rstrip().endswith(":")):
+                # "2. UBND thị xã Vĩnh Châu, UBND huyện Trần Đề:": whom the items below are for; listed for a second
+                # look in case the office wants it tracked as one directive
+                self.skip(self.section(node.parent), e.label.label, e.body, "assigning_heading")
             self.paragraphs(node, preamble=node.entry is None)
             if node.role == "container":
                 self.item(node, container=True)
@@ -287,25 +293,25 @@ class _Parser(Outline):
 
         for p in a.lead:
             kind = p.entity.kind if p.entity else None
-            if kind in ("issuer", "other"):
+            if kind == "issuer":
                 continue
             add(d.lead_as_written, p.text)
             if kind == "unit":
                 add(d.lead_units, p.entity.target)
             elif kind == "group":
                 add(d.scope_groups, p.entity.target)
-            elif kind is None:
+            elif kind in (None, "other"):  # "Trung ương Đoàn": outside the directory, kept as written
                 add(d.unmatched, p.text)
         for p in a.coord:
             kind = p.entity.kind if p.entity else None
-            if kind in ("issuer", "other"):
+            if kind == "issuer":
                 continue
             if kind == "unit" and p.entity.target in d.lead_units:
                 continue
             add(d.coordinating_as_written, p.text)
             if kind == "unit":
                 add(d.coordinating_units, p.entity.target)
-            elif kind is None:
+            elif kind in (None, "other"):
                 add(d.unmatched, p.text)
         if a.scope_span:
             d.scope_as_written = text[a.scope_span[0]:a.scope_span[1]].strip()

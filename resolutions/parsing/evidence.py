@@ -20,7 +20,7 @@ def party_sources(d: ParsedDirective, a: Assignment, where: str) -> None:
     for field, parties in (("lead", a.lead), ("coordinating", a.coord)):
         for p in parties:
             kind = p.entity.kind if p.entity else None
-            if kind in ("issuer", "other"):
+            if kind == "issuer":
                 continue
             if where == "text" and d.text[p.start:p.end].strip() == p.text:
                 d.sources.append(Source(field, p.text, p.start, p.end, "text"))

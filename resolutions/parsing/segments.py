@@ -23,7 +23,7 @@ _LEAD_VERB = re.compile(r"[\s,]*(?:(?:có trách nhiệm|chịu trách nhiệm)|
 def leads(a: Assignment) -> set[str]:
     out = set()
     for p in a.lead:
-        if p.entity is None:
+        if p.entity is None or p.entity.kind == "other":
             out.add(p.text.casefold())
         elif p.entity.kind in ("unit", "group", "vague"):
             out.add(p.entity.target)
