@@ -40,19 +40,23 @@ _HEAD = re.compile(r"(?:sở|ban|ủy ban|ubnd|hội|đảng ủy|đảng đoàn
                    r"tổ công tác|tổ|cảng vụ|thông tấn xã|bưu điện|điện lực|vụ|hội đồng|ủy ban nhân dân)\s+(?=\w)")
 # names of bodies outside the directory that documents write in lower case: "các Bộ, ngành liên quan",
 # "UBND các tỉnh, thành phố trực thuộc Trung ương", "Bảo hiểm xã hội tỉnh", "Tổ công tác liên ngành …"
+# where a lower-case name ends: at the verb that follows it, or at punctuation
+_NAME_ENDS = (r"(?=\s+(?:chủ trì|phối hợp|có trách nhiệm|khẩn trương|tập trung|chỉ đạo|tăng cường|rà soát|xây dựng|"
+              r"thực hiện|hoàn thành|hoàn chỉnh|hỗ trợ|tiếp tục|theo dõi|kiểm tra|đôn đốc|hướng dẫn|báo cáo|"
+              r"đẩy nhanh|bàn giao|lập|tổ chức|cử|có|chủ động|tham mưu)(?!\w)|[,;.:])")
 _LOWER_NAME = re.compile(
     r"(?:thủ trưởng\s+)?(?:các\s+)?bộ,\s*(?:cơ quan\s+ngang bộ,\s*)?ngành(?:\s+trung ương)?"
     r"(?:,\s*(?:các\s+)?(?:cơ quan|địa phương)(?:\s+trung ương)?)*(?:\s+(?:có\s+)?liên quan)?"
     r"|(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:các|cấp)\s+tỉnh(?:,\s*thành phố)?(?:\s+trực thuộc trung ương)?"
-    r"(?:\s+vùng\s+[^,;.:]{1,40}?(?=\s+(?:\w+\s+){0,1}(?:chủ|phối|có|khẩn|tập|chỉ|tăng|rà|xây|thực|tổ)|[,;.:]))?"
+    r"(?:\s+vùng\s+[^,;.:]{1,40}?" + _NAME_ENDS + r")?"
     r"|(?:các\s+)?sở\s+[^,;.:]{2,40}?\s+các\s+tỉnh(?:,\s*thành phố)?"
     r"|bảo hiểm xã hội\s+(?:tỉnh|việt nam|huyện|các tỉnh)"
     r"|công an\s+(?:thành phố|huyện|thị xã|quận)(?=[\s,])"
     r"|ngân hàng chính sách xã hội(?:\s+chi nhánh tỉnh|\s+tỉnh)?"
-    r"|(?:các\s+)?thành viên\s+(?:ban chỉ đạo|ủy ban|hội đồng|tổ)\s+[^,;.:]{2,60}?(?=\s+(?:chủ|phối|có|khẩn|tập|chỉ|tăng|rà|xây|thực|theo)|[,;.:])"
-    r"|(?:tổ công tác|ban quản lý dự án|ban chỉ đạo|ban quản lý)\s+[^,;.:]{0,70}?(?=\s+(?:chủ trì|phối hợp|có trách nhiệm|khẩn trương|tập trung|chỉ đạo|tăng cường|rà soát|xây dựng|thực hiện|hoàn thành|hoàn chỉnh|hỗ trợ|tiếp tục|theo dõi|kiểm tra|đôn đốc|hướng dẫn|báo cáo|đẩy nhanh|bàn giao|lập|tổ chức|cử)(?!\w)|[,;.:])"
+    r"|(?:các\s+)?thành viên\s+(?:ban chỉ đạo|ủy ban|hội đồng|tổ)\s+[^,;.:]{2,60}?" + _NAME_ENDS +
+    r"|(?:tổ công tác|ban quản lý dự án|ban chỉ đạo|ban quản lý)\s+[^,;.:]{0,70}?" + _NAME_ENDS +
     r"|(?:ubnd|ủy ban nhân dân)\s+cấp\s+(?:tỉnh|huyện|xã)"
-    r"|(?:các\s+)?(?:tỉnh|địa phương),?\s+thành phố\s+(?:vùng|trực thuộc)\s+[^,;.:]{2,40}?(?=\s+(?:chủ|phối|có|khẩn|tập|chỉ|tăng|rà|xây|thực)|[,;.:])")
+    r"|(?:các\s+)?(?:tỉnh|địa phương),?\s+thành phố\s+(?:vùng|trực thuộc)\s+[^,;.:]{2,40}?" + _NAME_ENDS)
 # a name the directory knows part of, then a place that is not ours: "Công an tỉnh Kiên Giang", "Sở Y tế tỉnh Sóc
 # Trăng", "UBND huyện Châu Thành, tỉnh Sóc Trăng"
 _OTHER_PLACE = re.compile(r",?\s+(?:tỉnh|thành phố|tp\.?)\s+(?!hậu giang)(?=\w)")

@@ -100,7 +100,7 @@ _DIRECTIVE_VERBS = (
     "khai thác", "ứng dụng", "chuyển đổi", "số hóa", "cập nhật", "công khai", "đối thoại", "tiếp xúc", "mỗi",
     "chủ trì", "làm việc", "hoàn chỉnh", "bổ sung", "điều chỉnh", "tham gia", "vận hành", "bàn giao", "giải ngân",
 )
-_VERB_START = re.compile(r"(?:" + "|".join(sorted(map(re.escape, _DIRECTIVE_VERBS), key=len, reverse=True)) + r")(?!\w)")
+VERB_START = _VERB_START = re.compile(r"(?:" + "|".join(sorted(map(re.escape, _DIRECTIVE_VERBS), key=len, reverse=True)) + r")(?!\w)")
 _ASSESS_START = re.compile(
     r"(?:qua|nhìn chung|tuy nhiên|bên cạnh|nhìn lại|sau \d+ năm|trong (?:năm|quý|tháng|thời gian|những năm) qua|"
     r"thời gian qua|những năm qua|năm \d{4} là|kết quả|nhờ|trong bối cảnh|với tinh thần|đến nay|hiện nay|từ khi|"
@@ -145,7 +145,7 @@ _CITING = re.compile(r"^(?:thực hiện|căn cứ|tiếp theo|theo đề nghị
                           "hướng dẫn", "công văn", "văn bản", "chương trình", "luật", "nghị định", "thông tư",
                           "công điện", "thông tri", "tờ trình", "báo cáo"]) + r")(?:\s+số|\s+\d|\s+liên tịch|\s+[\w-]*/)")
 _SOURCE_NOTE = re.compile(r"^\(\s*(?:theo|nguồn|gửi kèm|kèm theo|đính kèm|chi tiết)(?!\w)[^()]{0,200}\)\.?$|^nguồn\s*:|"
-                          r"(?:lượt xem|cỡ chữ|in bài|gửi email|chia sẻ|cập nhật lúc|cập nhật:)")
+                          r"(?:lượt xem|cỡ chữ|in bài|gửi email|chia sẻ|cập nhật lúc|cập nhật|ngày đăng)\s*:|\|\s*(?:in bài|in trang|chia sẻ|zalo|facebook)")
 
 
 SELF_REFERENCE = re.compile(r"(?:chỉ thị|nghị quyết|kết luận|quy định|kế hoạch|thông báo|văn bản|quyết định|"

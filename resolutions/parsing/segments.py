@@ -6,11 +6,19 @@ from __future__ import annotations
 import re
 
 from .assignees import TRIGGER_WORDS, Assignment, read_assignment
+from .classify import VERB_START
 from .directory import Directory
+
+
+
+def _past_commas(s: str, pos: int) -> int:
+    while pos < len(s) and s[pos] in " ,":
+        pos += 1
+    return pos
+
 
 # a clause boundary, then an optional connective: where a second assignment may start
 _BOUNDARY = re.compile(r"(?:[;.]\s+|\n+)(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*)?")
-_CONNECTIVE = re.compile(r"(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*")
 _LATE_TRIGGER = re.compile(r"[^,.;:\n]{0,40}?(?<!\w)" + TRIGGER_WORDS + r"\s+(?!cầu)")
 _TRIGGER_START = re.compile(TRIGGER_WORDS + r"\s+(?!cầu)")
 # what a unit opening a clause does when it is that clause's lead
@@ -56,8 +64,9 @@ def split_points(directory: Directory, text: str, folded: str) -> list[int]:
         else:
             # a unit (or a name the directory does not know) opening the clause and acting as its lead
             a = read_assignment(directory, text[pos:], rest)
-            if not (a.subject and a.found and _LEAD_VERB.match(rest, a.subject[-1].end - 0)):
-                continue
+            after = a.subject[-1].end if a.subject else 0
+            if not (a.subject and a.found and (_LEAD_VERB.match(rest, after) or VERB_START.match(rest, _past_commas(rest, after)))):
+                continue  # "…; Sở Tài chính bảo đảm kinh phí …": a body, then what it does
         part = read_assignment(directory, text[pos:], rest)
         mine = leads(part)
         head = read_assignment(directory, text[seg_start:clause_start], folded[seg_start:clause_start])
