@@ -67,7 +67,9 @@ _STOP_WORD = re.compile(
     r"kịp thời|nghiêm túc|thường xuyên|đảm bảo|bảo đảm|quán triệt|tuyên truyền|giám sát|ban hành|trình|đề xuất|"
     r"xem xét|giải quyết|sắp xếp|kiện toàn|củng cố|dự thảo|lập|thẩm định|cập nhật|tiếp thu|được|đã|sẽ|đang|"
     r"thống nhất|bố trí|xử lý|tạo điều kiện|vận động|chuẩn bị|nắm|theo|trong|tại|về|để|giao|đề nghị|yêu cầu|có|"
-    r"là|với|cho|của|đối với|từ|đến|khi|nhằm|gắn|trên|ưu tiên|phấn đấu|duy trì|đổi mới|cùng)(?!\w)")
+    r"là|với|cho|của|đối với|từ|đến|khi|nhằm|gắn|trên|ưu tiên|phấn đấu|duy trì|đổi mới|cùng|kiểm soát|thanh toán|"
+    r"cung cấp|hỗ trợ|tiếp nhận|giải ngân|nghiệm thu|điều tra|xác minh|vận hành|quản lý|tập huấn|phổ biến|"
+    r"khẩn cấp|mở rộng|đẩy nhanh|thu hồi|cấp|bàn giao|di dời|chi trả|bảo vệ|xét nghiệm|cử)(?!\w)")
 _LEVEL_AHEAD = re.compile(r"(?:[^\s,;.:()]+\s+){1,3}(?:tỉnh|huyện|thành phố|thị xã)(?!\w)")
 _WS = re.compile(r"\s*")
 _LEVEL = re.compile(r"(?:các\s+)?(?:huyện|thị xã|thành phố|tỉnh|quận|xã|phường|thị trấn)\s+")

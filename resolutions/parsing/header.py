@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .assignees import TRIGGER
 from .labels import read_label
 from .model import Header
 from .text import fold, is_upper_line
@@ -105,8 +106,8 @@ def read_header(texts: list[str]) -> tuple[Header, int]:
         if f.startswith("kính gửi") and short:
             # "Kính gửi: - Sở …; - UBND …": the addressees, one a line, are not the body's leads
             i += 1
-            while i < limit and len(texts[i]) <= 200 and re.match(r"\s*[-–+•]\s*\S", texts[i]) and not re.search(
-                    r"(?<!\w)(?:giao|đề nghị|yêu cầu)\s", fold(texts[i])):
+            while i < limit and len(texts[i]) <= 200 and re.match(r"\s*[-–+•]\s*\S", texts[i]) and not TRIGGER.search(
+                    fold(texts[i])):
                 i += 1
             continue
         if f.startswith(("v/v", "về việc")) and kind_at is None and short:

@@ -6,7 +6,10 @@ transaction (intake.importing.record_import), as the review wizard does once the
 
 --dry-run       write nothing, never refuse: print what the parser found (a document already recorded is said
                 in a warning on stderr, and in "warnings" with --format json)
---format json   print ONE JSON object: {"directives": [...], "skipped": [...], "header": {...}, "warnings": [...]}
+--format json   print ONE JSON object: {"directives": [...], "set_aside": [...], "skipped": [...], "header": {...},
+                "warnings": [...]}; each directive carries "sources" (the words each field was read from) and
+                "confidence"; "set_aside" lists the paragraphs not taken as directives that hold an assignment, a
+                unit or a date, each with its reason, signals and the directive it would be ("proposal")
 --default-lead  the unit (its code, as in the admin) that leads the directives naming no lead unit or group;
                 without it, recording refuses and lists the items that need one (the wizard asks the office)
 --issued-on     the issue date (dd/mm/yyyy) when the document does not say it; otherwise today, with a warning
@@ -152,7 +155,13 @@ class Command(BaseCommand):
             elif directive.ongoing:
                 out.write(f"   Thường xuyên{written}")
             else:
-                out.write("   Hạn: (chưa có)")
+                out.write("   Hạn: (văn bản không nêu thời hạn, cần đặt)")
+        if result.set_aside:
+            out.write(f"\nKhông nhận là nội dung chỉ đạo — kiểm tra lại ({len(result.set_aside)} đoạn):")
+            for entry in result.set_aside:
+                where = " ".join(part for part in (entry.section, entry.label) if part)
+                out.write(f"  - [{where}] {_excerpt(entry.text, 120)}")
+                out.write(f"    Lý do: {entry.reason}")
         if recorded:
             out.write(f"\nĐã ghi văn bản (mã {recorded['resolution']}): {recorded['directives']} nội dung chỉ đạo, "
                       f"{recorded['tasks']} nhiệm vụ. Xem tại {recorded['url']}")
