@@ -129,6 +129,10 @@
   }
 
   function start() {
+    /* htmx "settles" a swapped element by copying the old one's style attribute onto the new one; under
+       style-src 'self' that write is refused (a console error per input on the second swap of the table), and
+       nothing here animates styles. */
+    if (window.htmx) window.htmx.config.attributesToSettle = ["class", "width", "height"];
     enhancePickers(document);
     document.addEventListener("mouseup", selectionToSplit);
     document.addEventListener("keyup", function (event) {
