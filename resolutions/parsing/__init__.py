@@ -13,7 +13,7 @@ from .blocks import text_blocks
 from .core import parse_blocks
 from .directory import Directory
 from .model import Header, ParsedDirective, ParseError, ParseResult, Skipped
-from .readers import MAX_BYTES, file_blocks, read_input
+from .readers import MAX_BYTES, check_chars, file_blocks, read_input
 from .text import nfc
 
 __all__ = ["parse_text", "parse_file", "ParseError", "ParseResult", "ParsedDirective", "Skipped", "Header",
@@ -24,8 +24,7 @@ def parse_text(text: str, directory: Directory | None = None, reference_year: in
     """Parse pasted text. Raises ParseError when there is nothing to read."""
     if not isinstance(text, str):
         raise ParseError("Nội dung dán vào không phải văn bản.")
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise ParseError("Văn bản quá dài: chỉ nhận đến 20 MB.")
+    check_chars(len(text))  # before anything is read: a pasted text is held to a file's limit
     text = nfc(text.encode("utf-8", "replace").decode("utf-8"))
     return _guarded(lambda: parse_blocks(text_blocks(text), directory, reference_year))
 

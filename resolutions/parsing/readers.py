@@ -85,7 +85,8 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _check_chars(count: int):
+def check_chars(count: int):
+    """The one limit on a document's length, pasted or read from a file."""
     if count > MAX_CHARS:
         raise ParseError(f"Văn bản quá dài (hơn {_thousands(count)} ký tự, tối đa {_thousands(MAX_CHARS)} ký tự): "
                          "hãy tách thành các phần nhỏ hơn rồi tải lên từng phần.")
@@ -174,7 +175,7 @@ def docx_blocks(data: bytes) -> list:
         raise
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
         raise ParseError("Tệp .docx bị hỏng hoặc không đọc được nội dung.") from exc
-    _check_chars(sum(len(b.text) if isinstance(b, Para) else sum(len(c) for r in b.rows for c in r) for b in blocks))
+    check_chars(sum(len(b.text) if isinstance(b, Para) else sum(len(c) for r in b.rows for c in r) for b in blocks))
     return blocks
 
 
@@ -249,7 +250,7 @@ def pdf_blocks(data: bytes) -> list:
            for b in blocks) < 20:
         raise ParseError("Tệp PDF không có lớp văn bản (có thể là bản scan ảnh): hãy dùng tệp PDF có văn bản, "
                          "tệp .docx, hoặc nhận dạng ký tự (OCR) trước khi tải lên.")
-    _check_chars(sum(len(b.text) if isinstance(b, Para) else sum(len(c) for r in b.rows for c in r) for b in blocks))
+    check_chars(sum(len(b.text) if isinstance(b, Para) else sum(len(c) for r in b.rows for c in r) for b in blocks))
     return blocks
 
 
@@ -299,7 +300,7 @@ def _pypdf_blocks(reader) -> list:
             lines.append(text)
             indents.append(indent)
             gaps.append(gap)
-        _check_chars(chars)
+        check_chars(chars)
     return [Para(p) for p in reflow(lines, indents=indents, gaps=gaps)]
 
 
@@ -358,7 +359,7 @@ def file_blocks(data: bytes) -> list:
         raise ParseError(f"Tệp văn bản quá lớn ({_mb(len(data))}, tối đa {_mb(MAX_TEXT_BYTES)}): một văn bản thường "
                          "chỉ vài trăm KB; hãy tách thành các phần nhỏ hơn rồi tải lên từng phần.")
     text = decode_text(data)
-    _check_chars(len(text))
+    check_chars(len(text))
     return text_blocks(text)
 
 
@@ -555,7 +556,7 @@ def _layout_blocks(data: bytes) -> list:
             try:
                 chars = page.chars
                 chars_seen += len(chars)
-                _check_chars(chars_seen)
+                check_chars(chars_seen)
                 tables = []
                 for found in page.find_tables():
                     rows = found.extract(x_tolerance=1.5)

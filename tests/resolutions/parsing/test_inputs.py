@@ -1,6 +1,7 @@
 """What the importer is fed: every encoding and format it accepts, and a clear Vietnamese refusal for the rest."""
 import codecs
 import io
+import tracemalloc
 import unicodedata
 import zipfile
 
@@ -343,3 +344,18 @@ def test_a_pdf_with_more_than_a_million_characters_stops_being_read_there(monkey
     monkeypatch.setattr(readers, "MAX_CHARS", 500)
     message = refusal((DOCUMENTS / "ket_luan_nong_nghiep.pdf").read_bytes(), "kl.pdf")
     assert "tối đa 500 ký tự" in message
+
+
+def test_pasted_text_is_held_to_the_same_length_as_a_file_before_it_is_read():
+    from resolutions.parsing import readers
+
+    text = "1. Sở Y tế rà soát. " * (readers.MAX_CHARS // 20 + 1000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParseError, match="Văn bản quá dài") as refused:
+            parse_text(text)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "1.000.000 ký tự" in str(refused.value)
+    assert peak < 5 * 1024 * 1024  # refused on its length, not after reading a million characters
