@@ -5,6 +5,8 @@ unit and remembered for the next document."""
 import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tasks.models import Assignment
 from tests.resolutions.wizard_support import (  # noqa: F401, F811 (fixtures: directory, office)
@@ -278,4 +280,29 @@ def test_a_wrong_mapping_is_explained_in_vietnamese_and_nothing_is_remembered(of
     assert message in html or message.casefold() in html.casefold()
     assert {unit.pk: list(unit.aliases) for unit in Unit.objects.all()} == aliases
     assert _unknown_item(office)["unmatched"] == item["unmatched"]
+    assert counts() == (0, 0, 0, 0)
+
+
+_VALUES = st.one_of(st.text(max_size=30), st.sampled_from(["on", "unit:1", "unit:x", "group:cap_uy", "", "\x00",
+                                                           UNKNOWN_UNIT, "9" * 30]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_promote_or_mapping_post_is_answered_without_a_server_error_and_records_nothing(office, data):
+    session = office.session
+    session.pop("resolution_import_drafts", None)
+    session.save()
+    upload(office, text=SET_ASIDE_DOCUMENT)
+    draft = the_draft(office)
+    items = [item["id"] for item in draft["items"]] + ["zz"]
+    entries = [entry["id"] for entry in draft["set_aside"]] + ["zz", ""]
+    keys = st.builds(lambda i, n, f: f"item-{items[i]}-alias_{n}_{f}", st.integers(0, len(items) - 1),
+                     st.integers(0, 2), st.sampled_from(["name", "unit", "remember"]))
+    changes = data.draw(st.dictionaries(keys, st.one_of(_VALUES, st.lists(_VALUES, max_size=2)), max_size=6))
+    op = data.draw(st.one_of(st.sampled_from(["save", "next"]),
+                             st.builds(lambda i: f"promote:{entries[i]}", st.integers(0, len(entries) - 1))))
+    post = post_htmx if data.draw(st.booleans()) else post_op
+    assert post(office, op, **changes).status_code < 500
     assert counts() == (0, 0, 0, 0)
