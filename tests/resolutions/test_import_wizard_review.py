@@ -132,9 +132,13 @@ def test_a_promote_with_another_item_s_wrong_date_changes_nothing_and_shows_the_
 
 def test_a_document_with_nothing_set_aside_says_so(office):
     upload(office, text=DOCUMENT)
+    draft = the_draft(office)
+    draft["set_aside"] = []
+    session = office.session
+    session["resolution_import_drafts"][draft["id"]] = draft
+    session.save()
     page = review(office)
-    if not the_draft(office)["set_aside"]:
-        assert "Không có đoạn nào cần kiểm tra lại" in page
+    assert SET_ASIDE_HEADING in page and "Không có đoạn nào cần kiểm tra lại" in page
 
 
 # --- where each field came from ------------------------------------------------------------------------------
@@ -168,8 +172,7 @@ def test_words_from_a_heading_or_a_column_are_named_not_marked(office):
     page = review(office)
     assert "(từ đề mục: “Ban cán sự đảng UBND tỉnh”)" in page
     assert "(từ cột: “Quý IV/2022”)" in page
-    assert "<script>" not in page.split("<body", 1)[1].replace('<script src=', '')  # escaped, never HTML
-    assert "đoạn văn đã thay đổi" in page
+    assert "“&lt;script&gt;” (đoạn văn đã thay đổi)" in page  # offsets out of date: named, escaped, not marked
 
 
 def test_sources_follow_their_words_through_a_split_and_a_merge(office):
