@@ -309,3 +309,14 @@ def test_any_promote_or_mapping_post_is_answered_without_a_server_error_and_reco
     post = post_htmx if data.draw(st.booleans()) else post_op
     assert post(office, op, **changes).status_code < 500
     assert counts() == (0, 0, 0, 0)
+
+
+def test_in_english_the_review_says_the_same_in_english(office):
+    from django.conf import settings as django_settings
+
+    upload(office, text=SET_ASIDE_DOCUMENT)
+    office.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = review(office)
+    for words in ("Not taken as directives — check again", "Add as a directive", "Needs checking",
+                  "Check the least certain items first", "Remember this name", "Read from"):
+        assert words in page
