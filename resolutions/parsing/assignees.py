@@ -54,6 +54,10 @@ _LOWER_NAME = re.compile(
     r"|công an\s+(?:thành phố|huyện|thị xã|quận)(?=[\s,])"
     r"|ngân hàng chính sách xã hội(?:\s+chi nhánh tỉnh|\s+tỉnh)?"
     r"|(?:các\s+)?thành viên\s+(?:ban chỉ đạo|ủy ban|hội đồng|tổ)\s+[^,;.:]{2,60}?" + _NAME_ENDS +
+    # "Ban Quản lý dự án đầu tư xây dựng tỉnh": up to the level word that ends such names, past the verbs inside
+    r"|(?:ban quản lý dự án|ban quản lý|ban chỉ đạo|ban chỉ huy|tổ công tác)\s+"
+    r"(?:(?!\s(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm|khẩn trương|với|và|cùng)(?!\w))[^,;.:]){0,80}?\s"
+    r"(?:tỉnh|huyện|thị xã|thành phố|khu vực|\d+)(?!\w)(?:\s+[A-ZĐ][\w]*)*"
     r"|(?:tổ công tác|ban quản lý dự án|ban chỉ đạo|ban quản lý)\s+[^,;.:]{0,70}?" + _NAME_ENDS +
     r"|(?:ubnd|ủy ban nhân dân)\s+cấp\s+(?:tỉnh|huyện|xã)"
     r"|(?:các\s+)?(?:tỉnh|địa phương),?\s+thành phố\s+(?:vùng|trực thuộc)\s+[^,;.:]{2,40}?" + _NAME_ENDS)

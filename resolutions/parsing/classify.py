@@ -110,6 +110,7 @@ _NARRATIVE_START = re.compile(
     r"(?:hôm nay|ngày \d|vào ngày|sáng nay|chiều nay|sáng ngày|chiều ngày|thực hiện chương trình|được sự|"
     r"sau khi nghe|tại hội nghị|vừa qua|đến thời điểm này|theo chương trình|dự hội nghị|tham dự|cùng dự|"
     r"chủ trì hội nghị|hội nghị|phiên họp|cuộc họp|tại phiên họp|căn cứ)(?!\w)")
+_FREQUENCY = re.compile(r"^(?:(?:hằng|hàng|mỗi)\s+(?:ngày|tuần|tháng|quý|năm)|định kỳ(?:\s+hằng\s+\w+)?)\s*,?\s*")
 _PAST = re.compile(r"(?<!\w)(?:đã|đều|đạt|còn|chưa|được ghi nhận)(?!\w)")
 _MODAL = re.compile(r"(?<!\w)(?:cần|phải|có trách nhiệm|chịu trách nhiệm)(?!\s+(?:được|đã))(?!\w)")
 _TRIGGER_WORD = TRIGGER
@@ -216,6 +217,7 @@ def content_category(folded: str, subject_end: int, subject_kind: str, neutral: 
     if _TRIGGER_WORD.search(folded) and has_lead:
         return True, ""
     rest = folded[subject_end:].lstrip(" ,") if subject_end else head
+    rest = _FREQUENCY.sub("", rest)  # "Sở Y tế hằng tuần cập nhật …": the verb after how often
     past = len(_PAST.findall(first))
     if _VERB_START.match(rest) and (past <= 1 or has_deadline):
         return True, ""
