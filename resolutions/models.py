@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .parsing.titles import SHORT_TITLE_MAX, short_title
+
 
 class ResolutionKind(models.TextChoices):
     NGHI_QUYET = "nghi_quyet", _("Nghị quyết")
@@ -57,9 +59,19 @@ class Resolution(models.Model):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The document's name as every list, export and report prints it, the kind written once: "Kết luận số
+        15-KL/TU", or its title when it has no number, prefixed by the kind only when the title does not already
+        start with it ("Phát biểu bế mạc Hội nghị …", never "Phát biểu bế mạc: Phát biểu bế mạc Hội nghị …")."""
+        kind = str(self.get_kind_display())
         if self.number:
-            return f"{self.get_kind_display()} số {self.number}"
-        return f"{self.get_kind_display()}: {self.title}"
+            return f"{kind} số {self.number}"
+        if self.title.casefold().startswith(kind.casefold()):
+            return self.title
+        return f"{kind}: {self.title}"
 
     def get_absolute_url(self):
         return reverse("tasks:document", args=[self.pk])
@@ -75,6 +87,9 @@ class Directive(models.Model):
     label = models.CharField(_("số thứ tự"), max_length=32, blank=True, help_text=_("Ví dụ: (4)"))
     order = models.PositiveIntegerField(_("thứ tự"))
     text = models.TextField(_("nội dung"))
+    # A few words that name the directive in lists, emails and exports (trích yếu): proposed by the importer
+    # (resolutions.parsing.titles.short_title), edited in the review step; the full text stays on the directive.
+    short_title = models.CharField(_("trích yếu"), max_length=SHORT_TITLE_MAX, blank=True)
     deadline_text = models.CharField(_("thời hạn (như văn bản ghi)"), max_length=255, blank=True)
     ongoing = models.BooleanField(_("thường xuyên"), default=False)
     scope_as_written = models.CharField(_("đối tượng (như văn bản ghi)"), max_length=500, blank=True)
@@ -94,6 +109,16 @@ class Directive(models.Model):
 
     def get_absolute_url(self):
         return f"{self.resolution.get_absolute_url()}#directive-{self.pk}"
+
+    @property
+    def place(self) -> str:
+        """Where the directive sits in its document: "I.3 (4)"."""
+        return " ".join(part for part in (self.section_path, self.label) if part)
+
+    @property
+    def title(self) -> str:
+        """The short title, or one proposed from the text when none was recorded."""
+        return self.short_title or short_title(self.text)
 
     @property
     def anchor(self):
