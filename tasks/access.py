@@ -85,7 +85,10 @@ def visible_resolutions(user) -> QuerySet[Resolution]:
 
 
 def get_visible_attachment(user, pk) -> Attachment:
+    """An attachment of a report or of a completion proposal, to whoever may see its task."""
+    rows = Attachment.objects.select_related("report__task", "review__task")
     try:
-        return visible(Attachment.objects.select_related("report__task"), user, task_ref="report__task").get(pk=pk)
+        return (visible(rows.filter(report__isnull=False), user, task_ref="report__task")
+                | visible(rows.filter(review__isnull=False), user, task_ref="review__task")).get(pk=pk)
     except (Attachment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No attachment matches the given query.")

@@ -15,12 +15,16 @@ from django.db import models
 from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
+from .choices import CONFIRM_COMPLETION, TaskStatus
+
 
 class TaskEvent(models.TextChoices):
     ASSIGNED = "assigned", _("Được giao nhiệm vụ")
-    COMPLETION_PROPOSED = "completion_proposed", _("Đề nghị hoàn thành")
-    COMPLETION_APPROVED = "completion_approved", _("Xác nhận hoàn thành")
-    COMPLETION_RETURNED = "completion_returned", _("Trả lại nhiệm vụ")
+    # The events that move a task into a state carry that state's name (tasks.choices), so an email, the bell and
+    # the task's badge say the same words.
+    COMPLETION_PROPOSED = "completion_proposed", TaskStatus.PROPOSED.label
+    COMPLETION_APPROVED = "completion_approved", CONFIRM_COMPLETION
+    COMPLETION_RETURNED = "completion_returned", TaskStatus.RETURNED.label
     EXTENSION_REQUESTED = "extension_requested", _("Đề nghị gia hạn")
     EXTENSION_APPROVED = "extension_approved", _("Đồng ý gia hạn")
     EXTENSION_REFUSED = "extension_refused", _("Không đồng ý gia hạn")

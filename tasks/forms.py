@@ -20,6 +20,7 @@ from core.uploads import check_upload
 from resolutions.models import Directive
 from units.models import Unit
 
+from .choices import CONFIRM_COMPLETION, ExtensionRequestStatus, TaskStatus
 from .models import Task
 from .policy import lead_unit_of
 from .services.common import TITLE_LENGTH
@@ -162,10 +163,16 @@ class ContributionForm(AttachmentsMixin, ActionForm):
                      help_text=_("Đơn vị chủ trì xem ý kiến này khi tổng hợp báo cáo."))
 
 
-class ProposeCompletionForm(VersionedForm):
+class ProposeCompletionForm(AttachmentsMixin, VersionedForm):
+    """The result, with the documents and products that show it attached (as the help text asks)."""
+
     result = TextField(label=_("Kết quả thực hiện"), rows=5,
                        help_text=_("Nêu kết quả đã đạt được và văn bản, sản phẩm kèm theo (nếu có)."))
     service_error_fields = {"required": "result"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["result", "attachments", "version"])
 
 
 class ExtensionRequestForm(VersionedForm):
@@ -247,14 +254,46 @@ class DecisionForm(VersionedForm):
 
 
 class DecideCompletionForm(DecisionForm):
-    approve_label = _("Xác nhận hoàn thành")
-    refuse_label = _("Trả lại (chưa hoàn thành)")
+    approve_label = CONFIRM_COMPLETION
+    refuse_label = TaskStatus.RETURNED.label
     comment_required_message = _("Khi trả lại, vui lòng ghi rõ lý do.")
 
 
 class DecideExtensionForm(DecisionForm):
+    """Approve the request, for the date asked or another one the office grants (earlier or later), or refuse."""
+
     approve_label = _("Đồng ý gia hạn")
     refuse_label = _("Không đồng ý")
+    service_error_fields = {"required": "comment", "not_later": "granted_deadline", "past": "granted_deadline"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A task has at most one request waiting (one_pending_extension_per_task): the one being decided.
+        self.extension = (self.task.extension_requests.filter(status=ExtensionRequestStatus.PENDING).first()
+                          if self.task is not None else None)
+        self.fields["granted_deadline"] = DateField(
+            label=_("Gia hạn đến"), required=False,
+            help_text=_("Để nguyên: hạn đơn vị đề nghị. Có thể đổi sang ngày khác, sớm hoặc muộn hơn, từ hôm nay trở "
+                        "đi và sau hạn hiện tại."),
+        )
+        if self.extension is not None:
+            self.fields["granted_deadline"].initial = self.extension.requested_deadline
+        self.order_fields(["decision", "granted_deadline", "comment"])
+
+    def clean(self):
+        data = super().clean()
+        granted = data.get("granted_deadline")
+        if data.get("decision") != "approve" or granted is None:
+            data["granted_deadline"] = None
+            return data
+        if granted < local_today():
+            self.add_error("granted_deadline", ValidationError(
+                _("Hạn gia hạn đã qua: hãy chọn một ngày từ hôm nay trở đi."), code="past"))
+        elif self.task is not None and self.task.deadline and granted <= self.task.deadline:
+            self.add_error("granted_deadline", ValidationError(
+                _("Hạn gia hạn phải sau hạn hiện tại (%(deadline)s)."), code="not_later",
+                params={"deadline": self.task.deadline.strftime("%d/%m/%Y")}))
+        return data
 
 
 # --- the office's own actions -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +22,7 @@ from units.models import Unit
 
 from .choices import (
     OPEN_STATUSES,
+    STATUS_NAME,
     AssignmentRole,
     ExtensionRequestStatus,
     ProgressReportKind,
@@ -101,7 +103,7 @@ class Task(models.Model):
         _("kỳ báo cáo"), max_length=16, choices=ReportCycle.choices, blank=True,
         help_text=_("Cho nhiệm vụ thường xuyên: đơn vị báo cáo theo kỳ thay vì một hạn xử lý."),
     )
-    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(STATUS_NAME, max_length=16, choices=Status.choices, default=Status.OPEN)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     completed_at = models.DateTimeField(_("thời điểm hoàn thành"), null=True, blank=True)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
@@ -262,8 +264,16 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
+    """A file sent with a progress report or contribution, or with a completion proposal (the result's documents):
+    exactly one of the two. Whoever may see the task may download it (tasks.access.get_visible_attachment)."""
+
     report = models.ForeignKey(
-        ProgressReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="attachments"
+        ProgressReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="attachments",
+        null=True, blank=True,
+    )
+    review = models.ForeignKey(
+        "Review", verbose_name=_("đề nghị hoàn thành"), on_delete=models.CASCADE, related_name="attachments",
+        null=True, blank=True,
     )
     file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("tên tệp"), max_length=255)
@@ -275,6 +285,12 @@ class Attachment(models.Model):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, review__isnull=True) | Q(report__isnull=True, review__isnull=False),
+                name="attachment_belongs_to_a_report_or_a_proposal",
+            ),
+        ]
 
     def __str__(self):
         return self.original_name
@@ -297,6 +313,8 @@ class ExtensionRequest(models.Model):
     )
     current_deadline = models.DateField(_("hạn hiện tại"), null=True, blank=True)
     requested_deadline = models.DateField(_("hạn đề nghị"))
+    # The office may grant another date than the one asked (earlier or later); empty until approved.
+    granted_deadline = models.DateField(_("hạn được gia hạn"), null=True, blank=True)
     reason = models.TextField(_("lý do"))
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
@@ -331,6 +349,24 @@ class ExtensionRequest(models.Model):
 
     def get_absolute_url(self):
         return f"{self.task.get_absolute_url()}#extension-{self.pk}"
+
+    @property
+    def decided_deadline(self) -> datetime.date:
+        """The date the approval moved the deadline to: the one granted, or (before it was recorded) the one asked."""
+        return self.granted_deadline or self.requested_deadline
+
+    def grant_summary(self) -> str:
+        """"gia hạn đến 30/09/2026 (đề nghị 15/10/2026)": how the history entry, the timeline and the unit's email
+        say an approval; the date asked is named only when the office granted another one."""
+        granted = self.decided_deadline
+        if granted != self.requested_deadline:
+            return gettext("gia hạn đến %(date)s (đề nghị %(requested)s)") % {
+                "date": f"{granted:%d/%m/%Y}", "requested": f"{self.requested_deadline:%d/%m/%Y}"}
+        return gettext("gia hạn đến %(date)s") % {"date": f"{granted:%d/%m/%Y}"}
+
+    def approval_text(self) -> str:
+        """"Đồng ý gia hạn đến 30/09/2026 (đề nghị 15/10/2026)": the decision as the timeline and the email say it."""
+        return gettext("Đồng ý %(summary)s") % {"summary": self.grant_summary()}
 
 
 class Review(models.Model):

@@ -35,6 +35,10 @@ from .choices import OPEN_STATUSES, TaskStatus
 
 DUE_SOON_DAYS = 7
 
+# Where a task stands against its deadline, as a column heading and a filter's label: named apart from the workflow
+# step (tasks.choices.STATUS_HEADING, "Bước xử lý"), and not "Tiến độ", which is the percentage a unit reports.
+STANDING_HEADING = _("Tình hình thực hiện")
+
 
 class Standing(models.TextChoices):
     ON_TRACK = "on_track", _("Đang thực hiện trong hạn")

@@ -67,7 +67,8 @@ def prefetch_events(task: Task) -> None:
                  .prefetch_related("attachments").order_by("created_at")),
         Prefetch("extension_requests", queryset=ExtensionRequest.objects
                  .select_related("unit", "requested_by", "decided_by").order_by("created_at")),
-        Prefetch("reviews", queryset=Review.objects.select_related("proposed_by", "reviewer").order_by("proposed_at")),
+        Prefetch("reviews", queryset=Review.objects.select_related("proposed_by", "reviewer")
+                 .prefetch_related("attachments").order_by("proposed_at")),
     )
 
 
@@ -115,7 +116,7 @@ def _extensions(task: Task) -> list[Entry]:
     for request in requests:
         entries.append(Entry(
             when=request.created_at, kind="extension_request",
-            title=_("Xin gia hạn: từ %(old)s đến %(new)s") % {
+            title=_("Đề nghị gia hạn: từ %(old)s đến %(new)s") % {
                 "old": _date(request.current_deadline), "new": _date(request.requested_deadline)},
             who=request.requested_by, unit=request.unit, text=request.reason, anchor=f"extension-{request.pk}",
             icon="bi-calendar-plus", tone="warning",
@@ -124,8 +125,8 @@ def _extensions(task: Task) -> list[Entry]:
             approved = request.status == ExtensionRequest.Status.APPROVED
             entries.append(Entry(
                 when=request.decided_at, kind="extension_decision",
-                title=(_("Đồng ý gia hạn đến %(new)s") if approved else _("Không đồng ý gia hạn đến %(new)s"))
-                % {"new": _date(request.requested_deadline)},
+                title=(request.approval_text() if approved
+                       else _("Không đồng ý gia hạn đến %(new)s") % {"new": _date(request.requested_deadline)}),
                 who=request.decided_by, text=request.decision_comment, anchor=f"extension-{request.pk}-decision",
                 icon="bi-calendar-check" if approved else "bi-calendar-x", tone="success" if approved else "danger",
             ))
@@ -137,14 +138,15 @@ def _reviews(task: Task) -> list[Entry]:
     entries = []
     for review in reviews:
         entries.append(Entry(
-            when=review.proposed_at, kind="proposal", title=_("Đề nghị hoàn thành"), who=review.proposed_by,
+            when=review.proposed_at, kind="proposal", title=str(Task.Status.PROPOSED.label), who=review.proposed_by,
             text=review.result, anchor=f"review-{review.pk}", icon="bi-flag", tone="primary",
+            attachments=list(review.attachments.all()),
         ))
         if review.outcome != Review.Outcome.PENDING and review.reviewed_at:
             approved = review.outcome == Review.Outcome.APPROVED
             entries.append(Entry(
                 when=review.reviewed_at, kind="review",
-                title=_("Xác nhận hoàn thành") if approved else _("Trả lại, chưa hoàn thành"),
+                title=str(review.get_outcome_display()),
                 who=review.reviewer, text=review.comment, anchor=f"review-{review.pk}-decision",
                 icon="bi-check2-circle" if approved else "bi-arrow-counterclockwise",
                 tone="success" if approved else "danger",

@@ -8,14 +8,17 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core.dates import local_today
 from core.errors import ServiceError, require
 from core.uploads import UploadedAttachment
 from units.models import Unit
 from units.tree import descendant_ids
 
 from .. import policy
+from ..choices import CONFIRM_COMPLETION
 from ..events import TaskEvent, announce
 from ..models import Attachment, ExtensionRequest, ProgressReport, Review, Task
 from .assigning import create_task
@@ -28,13 +31,20 @@ def _write_report(task: Task, *, user, unit, kind: str, text: str, percent: int 
     report = ProgressReport(task=task, unit=unit, author=user, kind=kind, text=text, percent=percent)
     report.full_clean()
     report.save()
+    _attach(files, report=report)
+    return report
+
+
+def _attach(files: Iterable[UploadedAttachment], *, report: ProgressReport | None = None,
+            review: Review | None = None) -> None:
+    """Keep uploads already checked by content (core.uploads.check_upload) on a report or a completion proposal."""
     for upload in files:
         attachment = Attachment(
-            report=report, original_name=upload.original_name, content_type=upload.content_type, size=upload.size
+            report=report, review=review, original_name=upload.original_name, content_type=upload.content_type,
+            size=upload.size,
         )
         attachment.file.save(upload.original_name, upload.file, save=False)
         attachment.save()
-    return report
 
 
 @transaction.atomic
@@ -73,8 +83,10 @@ def submit_contribution(
 
 
 @transaction.atomic
-def propose_completion(*, task: Task, user, result: str, expected_version: int | None = None) -> Review:
-    """The lead unit's leader proposes the task done; the office (or, for a sub-task, the parent's lead) decides."""
+def propose_completion(*, task: Task, user, result: str, expected_version: int | None = None,
+                       files: Sequence[UploadedAttachment] = ()) -> Review:
+    """The lead unit's leader proposes the task done, with the documents that show it (`files`, checked by
+    core.uploads); the office (or, for a sub-task, the parent's lead) decides."""
     task = lock(task, expected_version)
     require(policy.is_lead_leader(user, task))
     if task.status not in (Task.Status.OPEN, Task.Status.RETURNED):
@@ -84,8 +96,9 @@ def propose_completion(*, task: Task, user, result: str, expected_version: int |
     review = Review(task=task, proposed_by=user, result=result)
     review._history_user = user
     review.save()
+    _attach(files, review=review)
     task.status = Task.Status.PROPOSED
-    save_version(task, user=user, reason=_("Đề nghị hoàn thành"), fields=["status"])
+    save_version(task, user=user, reason=str(Task.Status.PROPOSED.label), fields=["status"])
     announce(task, TaskEvent.COMPLETION_PROPOSED)
     return review
 
@@ -107,11 +120,12 @@ def decide_completion(
                  comment=comment)
     if approve:
         mark_done(task, at=done_at)
-        save_version(task, user=user, reason=_("Xác nhận hoàn thành"), fields=["status", "completed_at", "progress"])
+        save_version(task, user=user, reason=str(CONFIRM_COMPLETION), fields=["status", "completed_at", "progress"])
         announce(task, TaskEvent.COMPLETION_APPROVED)
     else:
         task.status = Task.Status.RETURNED
-        save_version(task, user=user, reason=_("Trả lại: %(comment)s") % {"comment": comment[:200]}, fields=["status"])
+        save_version(task, user=user, reason=f"{Task.Status.RETURNED.label}: {comment[:200]}",
+                     fields=["status"])
         announce(task, TaskEvent.COMPLETION_RETURNED)
     # The decided task is the child: its parent's progress follows (it used to roll up the grandparent).
     roll_up_progress(task, user)
@@ -145,9 +159,14 @@ def request_extension(
 
 @transaction.atomic
 def decide_extension(
-    *, extension: ExtensionRequest, user, approve: bool, comment: str = "", expected_version: int | None = None
+    *, extension: ExtensionRequest, user, approve: bool, comment: str = "", expected_version: int | None = None,
+    granted_deadline: datetime.date | None = None,
 ) -> ExtensionRequest:
-    """Approve (the deadline moves; the first deadline stays in original_deadline) or refuse."""
+    """Approve (the deadline moves; the first deadline stays in original_deadline) or refuse.
+
+    Approving, the office may grant another date than the one asked (`granted_deadline`, earlier or later): not
+    before today and after the current deadline. The history and the unit's email say both ("Gia hạn đến 30/09/2026
+    (đề nghị 15/10/2026)", ExtensionRequest.grant_summary)."""
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     task = lock(extension.task, expected_version)
     require(policy.can_decide_extension(user, task))
@@ -156,24 +175,28 @@ def decide_extension(
     # A task confirmed done keeps the deadline it was judged against: moving it would turn "late" into "on time".
     if approve and (not task.is_open or task.deadline is None):
         raise ServiceError(_("Nhiệm vụ đã kết thúc hoặc không có hạn xử lý, không thể gia hạn."), code="closed")
+    granted = granted_deadline or extension.requested_deadline
+    if approve and granted_deadline is not None and granted_deadline < local_today():
+        raise ServiceError(_("Hạn gia hạn đã qua: hãy chọn một ngày từ hôm nay trở đi."), code="past")
     # The office may have moved the deadline since: approving must never pull it earlier.
-    if approve and extension.requested_deadline <= task.deadline:
-        raise ServiceError(_("Hạn đề nghị (%(requested)s) không sau hạn hiện tại (%(deadline)s).")
-                           % {"requested": extension.requested_deadline.strftime("%d/%m/%Y"),
+    if approve and granted <= task.deadline:
+        raise ServiceError(_("Hạn gia hạn (%(granted)s) không sau hạn hiện tại (%(deadline)s).")
+                           % {"granted": granted.strftime("%d/%m/%Y"),
                               "deadline": task.deadline.strftime("%d/%m/%Y")}, code="not_later")
     if not approve and not comment.strip():
         raise ServiceError(_("Khi không đồng ý, vui lòng ghi rõ lý do."), code="required")
     extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
+    extension.granted_deadline = granted if approve else None
     extension.decided_by = user
     extension.decided_at = timezone.now()
     extension.decision_comment = comment
     extension._history_user = user
-    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    extension.save(update_fields=["status", "granted_deadline", "decided_by", "decided_at", "decision_comment"])
     if approve:
         if task.original_deadline is None:
             task.original_deadline = task.deadline
-        task.deadline = extension.requested_deadline
-        save_version(task, user=user, reason=_("Gia hạn đến %(date)s") % {"date": task.deadline.strftime("%d/%m/%Y")},
+        task.deadline = granted
+        save_version(task, user=user, reason=capfirst(extension.grant_summary()),
                      fields=["deadline", "original_deadline"])
         announce(task, TaskEvent.EXTENSION_APPROVED)
     else:

@@ -198,11 +198,13 @@ def contribute(request, task, form):
     return _("Đã gửi ý kiến phối hợp.")
 
 
-@task_action(forms.ProposeCompletionForm, "propose", gettext_lazy("Đề nghị hoàn thành"),
-             allowed=policy.can_propose_completion)
+@task_action(forms.ProposeCompletionForm, "propose", Task.Status.PROPOSED.label,
+             allowed=policy.can_propose_completion, uploads=True)
 def propose(request, task, form):
-    services.propose_completion(task=task, user=request.user, result=form.cleaned_data["result"],
-                                expected_version=form.cleaned_data["version"])
+    """Đề nghị hoàn thành: the lead unit's leader, with the result's documents attached."""
+    data = form.cleaned_data
+    services.propose_completion(task=task, user=request.user, result=data["result"], files=data["attachments"],
+                                expected_version=data["version"])
     return _("Đã gửi đề nghị hoàn thành. Nhiệm vụ chờ đánh giá.")
 
 
@@ -246,9 +248,13 @@ def _may_decide_extension(user, task, extension):
 @task_action(forms.DecideExtensionForm, "decide_extension", gettext_lazy("Xem xét đề nghị gia hạn"),
              allowed=_may_decide_extension, find=_find_extension)
 def decide_extension(request, task, form, extension):
-    services.decide_extension(extension=extension, user=request.user, approve=form.approved,
-                              comment=form.cleaned_data["comment"], expected_version=form.cleaned_data["version"])
-    return _("Đã đồng ý gia hạn.") if form.approved else _("Đã trả lời không đồng ý gia hạn.")
+    data = form.cleaned_data
+    decided = services.decide_extension(extension=extension, user=request.user, approve=form.approved,
+                                        comment=data["comment"], expected_version=data["version"],
+                                        granted_deadline=data["granted_deadline"])
+    if form.approved:
+        return _("Đã đồng ý %(summary)s.") % {"summary": decided.grant_summary()}
+    return _("Đã trả lời không đồng ý gia hạn.")
 
 
 # --- the office -------------------------------------------------------------------------------------------------

@@ -262,7 +262,7 @@ def test_a_row_shows_an_ongoing_task_its_report_cycle_a_delegated_task_and_the_s
     assert "báo cáo hằng quý" in page
     assert re.search(r'href="%s">Giao lại cho ban</a> <span class="badge[^"]*">Giao lại</span>' % (
         child.get_absolute_url()), page)
-    assert "standing-overdue\">Quá hạn<" in page and "Bị trả lại" in page
+    assert "standing-overdue\">Quá hạn<" in page and "Trả lại nhiệm vụ" in page
     assert "standing-ongoing\">Thường xuyên<" in page
 
 

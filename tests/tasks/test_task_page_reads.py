@@ -33,7 +33,7 @@ def test_the_waiting_extension_shows_as_a_badge_and_as_the_offices_decision(w):
     services.request_extension(task=w.task, user=w.leader, new_deadline=days(60), reason="Chờ số liệu")
     pending = ExtensionRequest.objects.get(task=w.task, status=ExtensionRequest.Status.PENDING)
     html = w.client(w.office).get(w.task.get_absolute_url()).content.decode()
-    assert f"Đang xin gia hạn đến {days(60):%d/%m/%Y}" in html
+    assert f"Đề nghị gia hạn đến {days(60):%d/%m/%Y}" in html
     assert reverse("tasks:decide_extension", args=[pending.pk]) in html
     # The leader who asked is not offered a second request while this one waits.
     assert "extension" not in actions(w.client(w.leader), w.task)
@@ -45,7 +45,7 @@ def test_the_parent_leader_decides_on_a_sub_units_proposal_from_the_sub_tasks_pa
     assert "decide-completion" in actions(w.client(w.leader), child)
     assert "decide-completion" not in actions(w.client(w.office), child)
     page = w.client(w.sub_leader).get(child.get_absolute_url()).content.decode()
-    assert "Đang chờ xác nhận hoàn thành" in page
+    assert "Bước xử lý: </span>Đề nghị hoàn thành" in page
 
 
 def test_an_id_beyond_64_bits_is_404_not_a_server_error(w):
