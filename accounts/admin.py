@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import PortalAdminMixin
 from units.models import Membership
 
+from . import names
+
 User = get_user_model()
 
 
@@ -32,4 +34,4 @@ class UserAdmin(PortalAdminMixin, DjangoUserAdmin):
 
     @admin.display(description=_("họ và tên"), ordering="last_name")
     def full_name(self, user):
-        return " ".join(p for p in (user.last_name, user.first_name) if p)
+        return names.full_name(user)

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.names import comrade
 from tasks.models import ExtensionRequest, Review, Task
 from tasks.standing import Standing
 
@@ -140,10 +141,8 @@ def build_message(email: OutgoingEmail, rows: list[Notification] | None = None
             template = "email/digest"
         context |= {
             "email": email, "day": email.day, "site_url": settings.SITE_URL,
-            "recipient_name": (
-                (email.recipient.get_full_name() or email.recipient.get_username())
-                if email.recipient_id else email.recipient_unit.name
-            ),
+            # "Kính gửi đồng chí Lê Thị Tuyên," to a person, "Kính gửi Ban Tuyên giáo Tỉnh ủy," to a unit's mailbox.
+            "recipient_name": comrade(email.recipient) if email.recipient_id else email.recipient_unit.name,
             "preferences_url": absolute("/notifications/"),
         }
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

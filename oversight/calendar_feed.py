@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from accounts.names import comrade
 from tasks.access import visible_tasks
 from tasks.models import Task
 
@@ -98,7 +99,7 @@ def build_calendar(user) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    name = _("Hạn xử lý nhiệm vụ – %(name)s") % {"name": user.get_full_name() or user.get_username()}
+    name = _("Hạn xử lý nhiệm vụ của %(name)s") % {"name": comrade(user)}
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     # Clients that honour these poll hourly instead of daily.

@@ -1,7 +1,7 @@
 """Oversight pages: the dashboard, the Excel export of the task list, the implementation report (.docx) and the
 personal calendar feed.
 
-Thin views: the reads live in oversight.dashboard, oversight.exports, oversight.report_docx and
+Thin views: the reads live in oversight.dashboard, oversight.exports, oversight.report and
 oversight.calendar_feed, and who may see what in tasks.access. The dashboard and the report are for the office,
 the standing committee and unit leaders; anyone else gets 404, as for anything they may not see (DESIGN.md: never
 403, never a hint). An officer's navigation has no link to them, so a 404 only answers a typed or forwarded
@@ -26,7 +26,7 @@ from tasks.access import visible_tasks
 from tasks.filters import TaskFilter
 from units.models import Unit
 
-from . import calendar_feed, exports, report_docx
+from . import calendar_feed, exports, report
 from .access import may_see_dashboard
 from .dashboard import cache as board_cache
 from .dashboard import links, tables
@@ -119,9 +119,9 @@ def implementation_report(request):
     _require_dashboard(user)
     today = local_today()
     form = DashboardFilterForm(request.GET, user=user, today=today, default_period=current_quarter(today))
-    data = report_docx.collect(user, form.selection(), today)
-    response = HttpResponse(report_docx.render(data), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{report_docx.filename(data)}"'
+    data = report.collect(user, form.selection(), today)
+    response = HttpResponse(report.render(data), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(data)}"'
     return response
 
 

@@ -124,7 +124,7 @@ def test_the_password_reset_email_is_in_vietnamese_and_carries_the_link(client):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject.startswith("Đặt lại mật khẩu")
-    assert "Kính gửi Lê Thị Tuyên" in message.body
+    assert "Kính gửi đồng chí Lê Thị Tuyên," in message.body
     assert "/accounts/reset/" in message.body and "tuyengiao" in message.body
 
 

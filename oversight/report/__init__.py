@@ -1,0 +1,7 @@
+"""The implementation report (báo cáo kết quả thực hiện) as a Word document, for the office to edit and sign:
+`data` reads it (a few grouped queries), `document` writes it (python-docx, the administrative layout), `layout`
+holds the layout's building blocks."""
+from .data import ReportData, collect
+from .document import filename, render
+
+__all__ = ["ReportData", "collect", "filename", "render"]
