@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import INVALID_CHOICE, REQUIRED, DateField, TextField
 from resolutions.models import Resolution
+from resolutions.parsing.titles import SHORT_TITLE_MAX
 from tasks.models import Task
 from units.models import Unit, UnitGroup
 
@@ -132,6 +133,10 @@ class ImportItemForm(forms.Form):
     """One candidate directive in the review: who leads and coordinates, the deadline or the report cycle, and
     where to split it. Prefixed by the item's id, so one page posts them all."""
 
+    short_title = TextField(
+        label=_("Trích yếu"), required=False, max_length=SHORT_TITLE_MAX, textarea=False,
+        help_text=_("Vài chữ gọi tên nội dung chỉ đạo trong danh sách, thư nhắc và báo cáo; toàn văn vẫn được giữ. "
+                    "Để trống: dùng trích yếu đề xuất."))
     leads = AssigneeField(label=_("Chủ trì"))
     coordinating = AssigneeField(label=_("Phối hợp"))
     deadline = DateField(label=_("Hạn xử lý"), required=False, help_text="")
@@ -153,6 +158,7 @@ class ImportItemForm(forms.Form):
     def __init__(self, *args, item: dict, choices: list, **kwargs):
         kwargs.setdefault("prefix", f"item-{item['id']}")
         kwargs.setdefault("initial", {
+            "short_title": importing.item_short_title(item),
             "leads": item["leads"], "coordinating": item["coordinating"],
             "deadline": datetime.date.fromisoformat(item["deadline"]) if item["deadline"] else None,
             "report_cycle": item["report_cycle"] if item["ongoing"] else "",
@@ -170,6 +176,8 @@ class ImportItemForm(forms.Form):
             self.fields[name].widget.attrs.update({"class": "form-select form-select-sm", "data-import-picker": "",
                                                    "size": "4"})
         self.fields["deadline"].widget.attrs.update({"class": "form-control form-control-sm"})
+        self.fields["short_title"].widget.attrs.update({"class": "form-control form-control-sm",
+                                                        "aria-describedby": f"short-title-help-{item['id']}"})
         for name in ("report_cycle", "split_at"):
             self.fields[name].widget.attrs.update({"class": "form-select form-select-sm"})
         self.fields["split_from"].widget.attrs.update({"class": "form-control form-control-sm",
@@ -250,6 +258,7 @@ class ImportItemForm(forms.Form):
             confidence["timing"] = 1.0
         if "confidence" in item:
             item["confidence"] = confidence
+        item["short_title"] = " ".join(data["short_title"].split()) or importing.short_title(item["text"])
         item["leads"] = list(data["leads"])
         item["coordinating"] = list(data["coordinating"])
         item["deadline"] = data["deadline"].isoformat() if data["deadline"] else None

@@ -6,7 +6,8 @@ dicts that the review wizard keeps in the session and edits, that the command an
 wizard and what `import_resolution` records are made the same way.
 
 A draft item:
-    {"id", "section", "label", "text" (paragraphs separated by a blank line), "lead_as_written",
+    {"id", "section", "label", "text" (paragraphs separated by a blank line), "short_title" (the trích yếu lists
+     show: the parser's proposal, edited in the review step), "lead_as_written",
      "coordinating_as_written", "unmatched", "scope_as_written",
      "leads": ["unit:<pk>", "group:<key>", ...], "coordinating": [...same...],
      "deadline": ISO date or None, "parsed_deadline": the document's, "deadline_text": as written (in
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from resolutions import parsing
 from resolutions.models import Resolution
 from resolutions.parsing import Directory, ParseError, ParseResult, readers
+from resolutions.parsing.titles import SHORT_TITLE_MAX, short_title
 from resolutions.services import DirectiveInput, find_duplicate, record_resolution
 from tasks import services as task_services
 from tasks.models import Task
@@ -228,6 +230,7 @@ def item_from_directive(directive, known: _KnownAssignees, *, position: list[int
         "section": directive.section,
         "label": directive.label,
         "text": directive.text,
+        "short_title": directive.short_title or short_title(directive.text),
         "lead_as_written": list(directive.lead_as_written),
         "coordinating_as_written": list(directive.coordinating_as_written),
         "unmatched": list(dict.fromkeys([*directive.unmatched, *unknown])),
@@ -410,7 +413,7 @@ def split_item(item: dict, at: int) -> tuple[dict, dict]:
     head_starts = len(text[:at]) - len(text[:at].lstrip())
     tail_starts = at + len(text[at:]) - len(text[at:].lstrip())
     first = {**item, "text": head, "sources": _shift_sources(sources, by=-head_starts, keep=(0, at))}
-    second = {**item, "id": new_item_id(), "label": "", "text": tail,
+    second = {**item, "id": new_item_id(), "label": "", "text": tail, "short_title": short_title(tail),
               "leads": list(item["leads"]), "coordinating": list(item["coordinating"]),
               "sources": _shift_sources(sources, by=-tail_starts, keep=(at, len(text))),
               "from_set_aside": None}
@@ -471,6 +474,14 @@ class ReviewedDirective:
     ongoing: bool = False
     report_cycle: str = ""
     scope_as_written: str = ""
+    short_title: str = ""  # empty: the one proposed from the text
+
+
+def item_short_title(item: dict) -> str:
+    """The item's short title: as the office wrote it in the review step, else the proposal from its text (a draft
+    kept from before short titles has none)."""
+    title = " ".join(str(item.get("short_title") or "").split())
+    return title[:SHORT_TITLE_MAX] or short_title(item["text"])
 
 
 def _resolve(refs: Sequence[str], units: dict[int, Unit], group_keys: set[str]) -> tuple[list[Unit], list[str]]:
@@ -502,7 +513,7 @@ def reviewed_directives(items: Sequence[dict]) -> list[ReviewedDirective]:
             deadline_text=item["deadline_text"],
             ongoing=item["ongoing"],
             report_cycle=(item["report_cycle"] or DEFAULT_REPORT_CYCLE) if deadline is None else "",
-            scope_as_written=item["scope_as_written"],
+            scope_as_written=item["scope_as_written"], short_title=item_short_title(item),
         ))
     return reviewed
 
@@ -547,7 +558,7 @@ def record_import(
         original_file=original_file,
         directives=[
             DirectiveInput(text=d.text, section_path=d.section, label=d.label, deadline_text=d.deadline_text,
-                           ongoing=d.ongoing, scope_as_written=d.scope_as_written)
+                           ongoing=d.ongoing, scope_as_written=d.scope_as_written, short_title=d.short_title)
             for d in directives
         ],
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import ServiceError
 
 from .models import Directive, Resolution
+from .parsing.titles import SHORT_TITLE_MAX, short_title
 
 
 def source_fingerprint(text: str) -> str:
@@ -29,6 +30,7 @@ class DirectiveInput:
     deadline_text: str = ""
     ongoing: bool = False
     scope_as_written: str = ""
+    short_title: str = ""  # trích yếu; empty: the one proposed from the text (resolutions.parsing.titles)
     extra: dict = field(default_factory=dict)
 
 
@@ -77,6 +79,7 @@ def record_resolution(
                 resolution=resolution, order=order, text=item.text, section_path=item.section_path[:64],
                 label=item.label[:32], deadline_text=item.deadline_text[:255], ongoing=item.ongoing,
                 scope_as_written=item.scope_as_written[:500],
+                short_title=(" ".join(item.short_title.split()) or short_title(item.text))[:SHORT_TITLE_MAX],
             )
             for order, item in enumerate(directives, start=1)
         ]

@@ -18,6 +18,7 @@ from .segments import split_points
 from .outline import Entry, Node, Outline, mark_greetings, read_entries
 from .tables import cell, is_numbering_row, section_row, task_table
 from .text import clean
+from .titles import short_title
 
 _SENTENCE_START = re.compile(r"[.;]\s+(?=\w)")
 _CONTINUATION = re.compile(r"(?:đồng thời|trong đó|theo đó|cụ thể|qua đó|từ đó|riêng|nhất là|đặc biệt)(?!\w)")
@@ -219,7 +220,7 @@ class _Parser(Outline):
             inherited_coord = not a.coord or a.coord is inherited.coord
         else:
             inherited_coord = False
-        d = ParsedDirective(section=section, label=label, text=text, paragraphs=n_paras)
+        d = ParsedDirective(section=section, label=label, text=text, paragraphs=n_paras, short_title=short_title(text))
         self.fill_parties(d, a, text)
         if lead_where == "heading":
             party_sources(d, Assignment(lead=a.lead), "heading")

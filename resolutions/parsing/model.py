@@ -31,6 +31,7 @@ class ParsedDirective:
     label: str
     text: str
     paragraphs: int = 1
+    short_title: str = ""  # the trích yếu proposed for lists (titles.short_title); the review step edits it
     lead_as_written: list[str] = field(default_factory=list)
     coordinating_as_written: list[str] = field(default_factory=list)
     lead_units: list[str] = field(default_factory=list)

@@ -96,7 +96,8 @@ def create_tasks_for_directive(
     if check_permission:
         require(policy.can_create_task(created_by))
     common = dict(
-        created_by=created_by, title=directive.text, description=directive.text, directive=directive,
+        # The task is named by the directive's short title (what lists show); its full text is the description.
+        created_by=created_by, title=directive.title, description=directive.text, directive=directive,
         deadline=deadline, deadline_text=deadline_text or directive.deadline_text, report_cycle=report_cycle,
         check_permission=False,
     )
