@@ -72,13 +72,23 @@ def digest_items(email: OutgoingEmail, rows: list[Notification] | None = None) -
         standing = task.compute_standing(today=email.day)
         label = Standing(standing).label
         # Why the task is in the email, where the standing does not already say it ("Được giao nhiệm vụ").
-        reasons = [reason for reason in dict.fromkeys(str(row.get_kind_display()) for row in task_rows)
-                   if reason != label]
+        reasons = [reason for reason in dict.fromkeys(_reason(row) for row in task_rows) if reason != label]
         items.append(Item(task, absolute(task.get_absolute_url()), standing, label,
                           standing_phrase(task, email.day), reasons))
         told += [row.pk for row in task_rows]
     items.sort(key=lambda i: (STANDING_ORDER.index(i.standing), i.task.deadline or datetime.date.max, i.task.pk))
     return items, told
+
+
+def _reason(row: Notification) -> str:
+    """What the notice says: its kind ("Được giao nhiệm vụ"), or for an approved extension the date granted and,
+    when the office chose another, the one asked (ExtensionRequest.approval_text, as the task's timeline says it)."""
+    if row.kind == Notification.Kind.EXTENSION_APPROVED:
+        extension = (row.task.extension_requests.filter(status=ExtensionRequest.Status.APPROVED)
+                     .order_by("-decided_at", "-pk").first())
+        if extension is not None:
+            return extension.approval_text()
+    return str(row.get_kind_display())
 
 
 def weekly_context(email: OutgoingEmail) -> tuple[dict, list[int]]:
