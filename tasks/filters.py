@@ -38,14 +38,15 @@ from resolutions.models import Resolution
 from units.models import Unit
 
 from .access import visible_resolutions, visible_units
+from .choices import STATUS_HEADING
 from .models import LIST_ORDER_NULLS_LAST, Assignment, Task
-from .standing import ATTENTION_ORDER, Standing, standing_condition
+from .standing import ATTENTION_ORDER, STANDING_HEADING, Standing, standing_condition
 from .widgets import Checkboxes, FilterBoundField, FilterSelect, SearchedSelect, field_group
 
 SORTS = {
     "deadline": (_("Hạn xử lý (gần nhất trước)"), ["deadline_is_null", "deadline", "id"]),
     "-deadline": (_("Hạn xử lý (xa nhất trước)"), ["deadline_is_null", "-deadline", "-id"]),
-    "standing": (_("Tình trạng (quá hạn trước)"), ["standing_rank", "deadline_is_null", "deadline", "id"]),
+    "standing": (_("Tình hình thực hiện (quá hạn trước)"), ["standing_rank", "deadline_is_null", "deadline", "id"]),
     "title": (_("Tên nhiệm vụ (A–Z)"), ["title", "id"]),
     "-created": (_("Ngày giao (mới nhất trước)"), ["-created_at", "-id"]),
     "created": (_("Ngày giao (cũ nhất trước)"), ["created_at", "id"]),
@@ -179,9 +180,9 @@ class TaskFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control",
                                       "placeholder": _("Tên nhiệm vụ, nội dung, đơn vị… (gõ không dấu cũng được)")}),
     )
-    standing = MultipleChoiceFilter(label=_("Tình trạng"), choices=Standing.choices, method="in_standing",
+    standing = MultipleChoiceFilter(label=STANDING_HEADING, choices=Standing.choices, method="in_standing",
                                     widget=Checkboxes, template_name=field_group)
-    status = ChoiceFilter(label=_("Trạng thái"), choices=Task.Status.choices, empty_label=_("Tất cả"),
+    status = ChoiceFilter(label=STATUS_HEADING, choices=Task.Status.choices, empty_label=_("Tất cả"),
                           widget=FilterSelect, template_name=field_group)
     document = ModelChoiceFilter(
         label=_("Văn bản"), field_name="directive__resolution", queryset=Resolution.objects.none(),
