@@ -27,4 +27,5 @@ urlpatterns = [
     # The documents the person's tasks come from (tasks/views/documents.py); importing one is the intake app's.
     path("resolutions/", documents.ResolutionListView.as_view(), name="documents"),
     path("resolutions/<int:pk>/", documents.resolution_detail, name="document"),
+    path("resolutions/<int:pk>/original/", documents.original_file, name="document_file"),
 ]

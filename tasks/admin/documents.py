@@ -2,8 +2,14 @@
 directives behind its own tasks: tasks.access)."""
 from __future__ import annotations
 
+import posixpath
+
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +32,28 @@ class DirectiveInline(admin.StackedInline):
     verbose_name_plural = _("các nội dung chỉ đạo")
 
 
+class _StoredOriginal(str):
+    """The stored file's name, with the address of the permission-checked download (tasks:document_file) as its
+    url: files are never served from MEDIA_URL."""
+
+    def __new__(cls, field_file):
+        stored = super().__new__(cls, posixpath.basename(field_file.name))
+        stored.url = reverse("tasks:document_file", args=[field_file.instance.pk])
+        return stored
+
+
+class OriginalFileWidget(AdminFileWidget):
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and value.instance.pk:
+            context["widget"]["value"] = _StoredOriginal(value)
+        return context
+
+
 @admin.register(Resolution)
 class ResolutionAdmin(HistoryAdmin):
     inlines = [DirectiveInline]
+    formfield_overrides = {models.FileField: {"widget": OriginalFileWidget}}
     list_display = ("label", "short_title", "kind", "issued_dmy", "directive_count", "task_count")
     list_filter = ("kind", "issuing_body")
     search_fields = ("number", "title", "signer")
@@ -39,6 +64,24 @@ class ResolutionAdmin(HistoryAdmin):
         (_("Nội dung"), {"classes": ("collapse",), "fields": ("body", "original_file")}),
         (_("Theo dõi"), {"classes": ("collapse",), "fields": ("created_by", "created_at", "source_sha256")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        # Read-only (the standing committee), the file is shown through original_file_link, not Django's MEDIA_URL link.
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        return [(title, {**options, "fields": tuple("original_file_link" if field == "original_file" else field
+                                                    for field in options["fields"])})
+                for title, options in self.fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "original_file_link")
+
+    @admin.display(description=_("tệp gốc"))
+    def original_file_link(self, resolution):
+        if not resolution.original_file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("tasks:document_file", args=[resolution.pk]),
+                           posixpath.basename(resolution.original_file.name))
 
     def get_queryset(self, request):
         return visible_resolutions(request.user).annotate(

@@ -6,9 +6,13 @@ with the tasks because what a person may see of a document follows from the task
 """
 from __future__ import annotations
 
+import mimetypes
+import posixpath
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
@@ -66,4 +70,24 @@ def resolution_detail(request, pk):
         "resolution": resolution,
         "directives": directives,
         "sees_all": sees_all,
+        "original_name": posixpath.basename(resolution.original_file.name) if resolution.original_file else "",
     })
+
+
+@login_required
+def original_file(request, pk):
+    """The file the document was imported from, to those who may see the document (404 to others, as for a
+    document they may not open), always as a download, never from a public media address: like an attachment,
+    it is never rendered by the browser in the portal's origin."""
+    resolution = get_object_or_404(visible_resolutions(request.user).exclude(original_file=""), pk=pk)
+    name = posixpath.basename(resolution.original_file.name)
+    try:
+        handle = resolution.original_file.storage.open(resolution.original_file.name, "rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is missing.")
+    response = FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
