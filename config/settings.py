@@ -73,11 +73,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
-    "django_celery_beat",
+    # Third-party apps the admin lists, under Vietnamese names (config/apps.py).
+    "config.apps.PeriodicScheduleConfig",
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.AuthenticatorAppConfig",
+    "config.apps.BackupCodesConfig",
     # The portal's apps, from the bottom up (docs/architecture.md; .importlinter holds the arrows to this order).
     "core",
     "units",
@@ -89,8 +90,8 @@ INSTALLED_APPS = [
     "oversight",
     # The load generator and the benchmarks (generate_load, bench, bench_mail): development and measuring only.
     *(["devtools"] if DEBUG or env_bool("PORTAL_DEVTOOLS", False) else []),
-    # Last, as django-axes asks: it wraps the other apps' login signals.
-    "axes",
+    # Last, as django-axes asks: it wraps the other apps' login signals (named in Vietnamese by config/apps.py).
+    "config.apps.LoginThrottlingConfig",
 ]
 
 MIDDLEWARE = [
