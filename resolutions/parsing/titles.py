@@ -36,18 +36,27 @@ _ASK = re.compile(r"^(?:đề nghị|yêu cầu|giao cho|giao|kính đề nghị
 # Words after the addressees that say "should", not what to do.
 _MODAL = re.compile(r"^(?:cần phải|cần|phải|có trách nhiệm|chịu trách nhiệm|sớm)\s+(?=\w)", re.IGNORECASE)
 _LEAD_MARK = re.compile(r"(?<!\w)chủ trì(?!\w)")
+# "X chủ trì thẩm định …": the work follows the lead mark at once (not "chủ trì, phối hợp với …").
+_RIGHT_AFTER_LEAD = re.compile(r"\s+(?!phối hợp|,|và|cùng)(?=[a-zà-ỹđ])")
+# Verbs that start work besides the parser's list of directive verbs (classify.VERB_START).
+_MORE_VERBS = re.compile(r"(?:thống nhất|thẩm định|khảo sát|mở|đưa|gửi|lắp đặt|di dời|sửa đổi|cung cấp|"
+                         r"phân công|phân bổ|ký|xác minh|điều tra|thu hồi|giải tỏa|cải tạo|nâng cấp)(?!\w)")
 # Verbs that join the addressees to others rather than start the work ("phối hợp với", "chủ trì").
 _NOT_THE_WORK = ("phối hợp", "chủ trì", "giao", "cần", "phải", "mỗi")
 # Words after which a phrase cannot stop.
 _DANGLING = frozenset(
     "và hoặc cùng của các những cho với để trong theo về đối là có được từ tại đến nhằm như bằng trên dưới vào ra "
-    "một mọi mỗi sự việc nhất gắn với, thì mà nên do vì khi nếu".split())
+    "một mọi mỗi sự việc nhất gắn với, thì mà nên do vì khi nếu số ngày trước sau tại hạn chậm".split())
 _TRAILING_PUNCT = " ,;:-–—(\"“'"
 _ADDRESSEES_MAX_WORDS = 30
 
 
 def _first_clause(text: str) -> str:
+    """Up to the first full stop or semicolon; what stands before a colon is whom the work is for ("Sở Y tế:",
+    "Đối với tỉnh Hậu Giang:"), so the clause after it is taken instead when there is one."""
     match = _CLAUSE_END.search(text)
+    if match and match.group() == ":" and text[match.end():].strip():
+        return _first_clause(_LABEL.sub("", text[match.end():].strip(), count=1))
     return text[:match.start()] if match else text
 
 
@@ -56,6 +65,8 @@ def _work_start(clause: str) -> int:
     if VERB_START.match(clause.lower()) and not _LEAD_MARK.match(clause.lower()):
         return 0
     lead = _LEAD_MARK.search(clause)
+    if lead and (right_after := _RIGHT_AFTER_LEAD.match(clause, lead.end())):
+        return right_after.end()
     start = lead.end() if lead else 0
     words = 0
     # A verb written in lower case after the start: the bodies' names are capitalised ("Ủy ban Kiểm tra" is a
@@ -68,7 +79,7 @@ def _work_start(clause: str) -> int:
         if position == 0:
             continue
         rest = clause[position:]
-        verb = VERB_START.match(rest)
+        verb = VERB_START.match(rest) or _MORE_VERBS.match(rest)
         if verb is None or any(rest.startswith(skip) for skip in _NOT_THE_WORK):
             continue
         return position
@@ -81,9 +92,10 @@ def _cut(title: str, limit: int) -> str:
         head = title[:limit + 1]
         cut = head.rfind(" ")
         title = title[:cut] if cut > 0 else title[:limit]
-        comma = title.rfind(",")
-        if comma >= limit // 2:
-            title = title[:comma]
+        # the last comma in the second half, not the one inside "phòng, chống" (one phrase)
+        commas = [m.start() for m in re.finditer(",", title) if not title[:m.start()].endswith("phòng")]
+        if commas and commas[-1] >= limit // 2:
+            title = title[:commas[-1]]
     words = title.rstrip(_TRAILING_PUNCT).split(" ")
     while len(words) > 3 and words[-1].lower().strip(_TRAILING_PUNCT) in _DANGLING:
         words.pop()
