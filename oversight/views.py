@@ -30,6 +30,7 @@ from . import calendar_feed, exports, report
 from .access import may_see_dashboard
 from .dashboard import cache as board_cache
 from .dashboard import links, tables
+from .dashboard.choice import dashboard_form
 from .dashboard.forms import DashboardFilterForm
 from .dashboard.page import BoardDrawing
 from .dashboard.periods import current_quarter
@@ -68,10 +69,7 @@ def dashboard_view(request):
     user = request.user
     _require_dashboard(user)
     today = local_today()
-    form = DashboardFilterForm(request.GET or None, user=user, today=today)
-    selection = form.selection()
-    if not form.is_bound:
-        form = DashboardFilterForm(initial={"period": selection.period.key}, user=user, today=today)
+    form, selection = dashboard_form(request, today=today)
     choices_url = _document_choices_url()
     report_query = urlencode(selection.query_params())
     context = {

@@ -13,11 +13,15 @@ Definitions (shown to users on the page and kept here as the reference):
 - Unit: the lead unit (đơn vị chủ trì), the one accountable. A unit group selects tasks whose lead unit is in it.
 - On-time rate: done on time / (done on time + done late + overdue): of the tasks whose deadline has come (or
   that are finished), the share finished by the deadline. Tasks not yet due and ongoing tasks are not counted.
-- Overdue at the end of week W (the six-month line): tasks with a deadline before the last day of W, assigned by
-  then, and not completed by that day (still open, or completed later, i.e. done late). The last point is the
-  current week up to today, so it equals "overdue now". The current deadline is used throughout (an extension
-  approved later moves the task out of the weeks before it), and cancelled tasks are left out. The period filter
-  does not apply to this chart (it has its own window); document and unit group do.
+- Overdue at the end of a week (the trend line): tasks whose deadline is before that day and that were not
+  completed by it (still open, or completed later, i.e. done late), read from deadlines and completion dates
+  only, never from when the task was recorded (a document recorded late still had its deadlines). The points are
+  the weeks of the chosen period (its months beyond 60 weeks, its quarters beyond 72 months) up to today; a
+  point on today equals "overdue now". The current deadline is used throughout (an extension approved later
+  moves the task out of the weeks before it), and cancelled tasks are left out. Document and unit group apply;
+  the period gives the chart its span, not its tasks.
+- Overdue now, every period: open tasks with a deadline before today, whatever the period: the home page's
+  "Quá hạn", said under the period's own overdue figure so the two are never read as one.
 - Due in the next 14 days: open tasks with today <= deadline <= today + 14, whatever the period.
 
 What is shown, at 1,000 units and 1,600 documents as at ten: the figures over every task; the unit table and the
@@ -33,9 +37,11 @@ when its figures were computed.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,14 +51,18 @@ from resolutions.models import Resolution
 from tasks.access import visible_tasks
 from tasks.filters import filter_tasks, in_period
 from tasks.models import Assignment, Task
+from tasks.choices import OPEN_STATUSES
 from tasks.standing import Standing, standing_condition
 
 from .forms import Selection
 from .links import COUNTED, DUE, OPEN_DATED, list_prefix, list_url, standing_links
-from .periods import DATE_FORMAT
+from .periods import DATE_FORMAT, ROMAN, Period
 
 DUE_AHEAD_DAYS = 14
-TREND_WEEKS = 26  # six months
+# The trend's points: the weeks of the period, or its months when it has more weeks than this, or its quarters
+# when it has more months than MONTHS_AT_MOST.
+WEEKS_AT_MOST = 60
+MONTHS_AT_MOST = 72
 
 # The unit and document tables show this many rows; "Xem tất cả" opens the whole table (oversight.dashboard.tables).
 TOP = 20
@@ -82,7 +92,10 @@ class Dashboard:
     ranking: list[dict] = field(default_factory=list)
     other_units: dict | None = None
     documents: list[dict] = field(default_factory=list)
-    weeks: list[dict] = field(default_factory=list)
+    weeks: list[dict] = field(default_factory=list)  # the trend's points: {"start", "end", "count", "url"?}
+    trend_step: str = "week"  # "week", "month" or "quarter": what each point of the trend closes
+    overdue_now: int = 0  # open and past the deadline today, whatever the period (the home page's figure)
+    overdue_now_url: str = ""
     standing_counts: dict = field(default_factory=dict)
     # Every unit in the scope with tasks in the period, most overdue first, as (pk, name, short_name, order,
     # active, *counts in COUNTED order): what the "see all" page pages through. Plain tuples, so that the cached
@@ -114,7 +127,8 @@ def base_tasks(user, narrowing: dict, today: datetime.date) -> QuerySet[Task]:
 
 def build(user, selection: Selection, today: datetime.date | None = None) -> Dashboard:
     """Three queries, whatever the number of tasks and units: the period's tasks counted by lead unit and
-    standing (the figures are their sums), the weekly overdue line with the 14 days ahead, and the latest
+    standing (the figures are their sums), the overdue trend with overdue now and the 14 days ahead (tasks counted
+    by deadline and completion day), and the latest
     documents' tasks by directive and standing. Each computes the standing once per task (a GROUP BY), not once
     per figure: 19 FILTER (WHERE CASE ...) clauses over every task took ~1 s at 100,000 tasks."""
     today = today or local_today()
@@ -141,7 +155,7 @@ def build(user, selection: Selection, today: datetime.date | None = None) -> Das
             counts[s] += row[i]
     board.standing_counts = {s: counts[s] for s in COUNTED}
     _figures(board, period_data, narrowing, today)
-    _trend(board, tasks, narrowing, today)
+    _trend(board, tasks, narrowing, selection.period, today)
     _by_unit(board, user, rows, period_data)
     board.documents, board.more_documents = document_entries(
         tasks, period_q, latest_documents(tasks, period_q).values("pk")[:TOP + 1], period_data, limit=TOP)
@@ -162,31 +176,51 @@ def _figures(board: Dashboard, period_data: dict, narrowing: dict, today: dateti
         Figure("done_late", _("Hoàn thành quá hạn"), counts[Standing.DONE_LATE],
                list_url({**period_data, "standing": [Standing.DONE_LATE]})),
         Figure("overdue", _("Quá hạn, chưa hoàn thành"), counts[Standing.OVERDUE],
-               list_url({**period_data, "standing": [Standing.OVERDUE]})),
+               list_url({**period_data, "standing": [Standing.OVERDUE]}), note=_("có hạn trong kỳ")),
         Figure("due_ahead", _("Đến hạn trong 14 ngày tới"), 0, list_url(ahead_data),
                note=_("đến ngày %(date)s") % {"date": ahead.strftime(DATE_FORMAT)}),
     ]
 
 
-def _trend(board: Dashboard, tasks: QuerySet[Task], narrowing: dict, today: datetime.date):
-    """The weekly overdue line and the 14 days ahead, in one aggregate over the only tasks that can count: those
-    due before today and not completed before the first week ended, and the open ones due in the next 14 days.
-    The dates are compared as local day boundaries (timestamps), not as `created_at::date` per row and week."""
-    ends = week_ends(today)
+def _trend(board: Dashboard, tasks: QuerySet[Task], narrowing: dict, period: Period, today: datetime.date):
+    """The overdue trend, overdue now and the 14 days ahead from one grouped query: the tasks that can count (open
+    ones due up to 14 days ahead; those done late after the trend's first point) counted by deadline and completion
+    day. Each group then adds its count to the points it was overdue at (after its deadline, before its completion
+    day: two bisections), so the work grows with the distinct days, not with points times tasks."""
+    points = trend_points(period, today)
+    ends = [end for _start, end in points]
     ahead = today + datetime.timedelta(days=DUE_AHEAD_DAYS)
-    due_ahead = standing_condition(OPEN_DATED, today) & Q(deadline__gte=today, deadline__lte=ahead)
-    late_then = Q(deadline__lt=today) & (Q(completed_at__isnull=True) | Q(completed_at__gte=day_end(ends[0])))
-    sums = tasks.filter(late_then | due_ahead).aggregate(
-        due_ahead=Count("id", filter=due_ahead),
-        **{f"w{n}": Count("id", filter=overdue_at(day)) for n, day in enumerate(ends)},
-    )
-    next(f for f in board.figures if f.key == "due_ahead").value = sums["due_ahead"]
-    board.weeks = [
-        {"end": day, "start": day - datetime.timedelta(days=day.weekday()), "count": sums[f"w{n}"]}
-        for n, day in enumerate(ends)
-    ]
-    # Today's point is "overdue now" across all periods: the one point a list filter can show.
-    board.weeks[-1]["url"] = list_url({**narrowing, "standing": [Standing.OVERDUE]})
+    could_count = Q(status__in=OPEN_STATUSES, deadline__isnull=False, deadline__lte=ahead)
+    if ends:
+        could_count |= standing_condition([Standing.DONE_LATE], today) & Q(
+            deadline__lt=ends[-1], completed_at__gte=day_end(ends[0]))
+    rows = (tasks.filter(could_count).annotate(done_on=TruncDate("completed_at"))
+            .values_list("deadline", "done_on").annotate(n=Count("id")).order_by())
+    change = [0] * (len(ends) + 1)
+    overdue_now = due_ahead = 0
+    for deadline, done_on, n in rows:
+        if done_on is None:
+            if deadline < today:
+                overdue_now += n
+            elif deadline <= ahead:
+                due_ahead += n
+        # Overdue at the points after its deadline and before the day it was completed.
+        first, stop = bisect_right(ends, deadline), bisect_left(ends, done_on) if done_on else len(ends)
+        if first < stop:
+            change[first] += n
+            change[stop] -= n
+    next(f for f in board.figures if f.key == "due_ahead").value = due_ahead
+    board.overdue_now = overdue_now
+    board.overdue_now_url = list_url({**narrowing, "standing": [Standing.OVERDUE]})
+    board.trend_step = trend_step(period, today)
+    running = 0
+    board.weeks = []
+    for n, (start, end) in enumerate(points):
+        running += change[n]
+        board.weeks.append({"start": start, "end": end, "count": running})
+    if ends and ends[-1] == today:
+        # Today's point is "overdue now": the one point a list filter can show.
+        board.weeks[-1]["url"] = board.overdue_now_url
 
 
 UNIT_FIELDS = {"pk": "lead__unit_id", "name": "lead__unit__name", "short_name": "lead__unit__short_name",
@@ -335,23 +369,60 @@ def document_entries(tasks: QuerySet[Task], period_q: Q, documents: QuerySet, pe
     return result, more
 
 
-def week_ends(today: datetime.date, weeks: int = TREND_WEEKS) -> list[datetime.date]:
-    """The last day counted in each of the last `weeks` weeks (Monday to Sunday), oldest first; the current
-    week counts up to today."""
-    sunday = today + datetime.timedelta(days=6 - today.weekday())
-    ends = [sunday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    ends[-1] = today
-    return ends
+def trend_step(period: Period, today: datetime.date) -> str:
+    """What each point of the trend closes: a week, or a month or a quarter over a long period."""
+    last = min(period.end, today)
+    if (last - period.start).days < 7 * WEEKS_AT_MOST:
+        return "week"
+    months = (last.year - period.start.year) * 12 + last.month - period.start.month + 1
+    return "month" if months <= MONTHS_AT_MOST else "quarter"
+
+
+def _step_end(day: datetime.date, step: str) -> datetime.date:
+    """The last day of the week (Sunday), month or quarter holding `day`."""
+    if step == "week":
+        return day + datetime.timedelta(days=6 - day.weekday())
+    month = day.month if step == "month" else 3 * ((day.month - 1) // 3 + 1)
+    following = datetime.date(day.year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def trend_points(period: Period, today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The trend's points as (first day, last day counted), oldest first: each week (Monday to Sunday), month or
+    quarter of the period up to today, cut to the period; the last one ends today when the period is current.
+    None (an empty list) for a period that has not begun."""
+    last = min(period.end, today)
+    step = trend_step(period, today)
+    points = []
+    start = period.start
+    while start <= last:
+        end = min(_step_end(start, step), last)
+        points.append((start, end))
+        start = end + datetime.timedelta(days=1)
+    return points
+
+
+def point_names(point: dict, step: str) -> tuple[str, str]:
+    """(the axis label, the full name) of a trend point: "06/12" and "Tuần 30/11/2026 – 06/12/2026", "12/2026"
+    and "Tháng 12/2026 (đến 06/12/2026)", "Q4/2026" and "Quý IV/2026"."""
+    start, end = point["start"], point["end"]
+    if step == "week":
+        return end.strftime("%d/%m/%y"), str(_("Tuần %(start)s – %(end)s") % {
+            "start": start.strftime(DATE_FORMAT), "end": end.strftime(DATE_FORMAT)})
+    number = (end.month - 1) // 3 + 1
+    if step == "month":
+        name = str(_("Tháng %(month)s") % {"month": end.strftime("%m/%Y")})
+        short = end.strftime("%m/%Y")
+    else:
+        name = str(_("Quý %(q)s/%(y)s") % {"q": ROMAN[number], "y": end.year})
+        short = f"Q{number}/{end.year}"
+    whole_start = end.replace(day=1) if step == "month" else datetime.date(end.year, 3 * (number - 1) + 1, 1)
+    if start != whole_start or end != _step_end(end, step):  # cut by the period or by today
+        name += " " + str(_("(từ %(start)s đến %(end)s)") % {
+            "start": start.strftime(DATE_FORMAT), "end": end.strftime(DATE_FORMAT)})
+    return short, name
 
 
 def day_end(day: datetime.date) -> datetime.datetime:
     """The first instant after `day` in the portal's time zone: `created_at__date <= day` is `created_at <` it."""
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-
-
-def overdue_at(day: datetime.date) -> Q:
-    """Overdue at the end of `day`: deadline before it, assigned by then (created_at__date <= day), not completed
-    by then (completed_at__date > day); the dates as instants, which the database compares without converting
-    every row's timestamp to a local date."""
-    end = day_end(day)
-    return Q(deadline__lt=day) & Q(created_at__lt=end) & (Q(completed_at__isnull=True) | Q(completed_at__gte=end))

@@ -19,12 +19,12 @@ from accounts.identity import scope_for
 from core.dates import local_today
 
 from .board import Dashboard, build
-from .forms import Selection
+from .forms import Selection, years_with_work
 
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60
-CACHE_VERSION = 2  # bump when Dashboard's fields change, so that no older pickled board is read back
+CACHE_VERSION = 3  # bump when Dashboard's fields change, so that no older pickled board is read back
 UNAVAILABLE = object()  # what read() answers when the cache does not
 
 
@@ -46,14 +46,30 @@ def write(key: str, value) -> bool:
     return True
 
 
+def _scope_key(user) -> str:
+    scope = scope_for(user)
+    if scope.all_units:
+        return "all"
+    return hashlib.sha256(",".join(map(str, sorted(scope.unit_ids))).encode()).hexdigest()[:32]
+
+
+def cached_work_years(user, today: datetime.date) -> list[int]:
+    """forms.years_with_work, read at most once a minute for the same set of units and day (it decides the
+    default period and the drop-down, before the board is looked up)."""
+    key = f"dashboard:{CACHE_VERSION}:years:{_scope_key(user)}:{today:%Y%m%d}"
+    found = read(key)
+    if isinstance(found, list):
+        return found
+    found_years = years_with_work(user)
+    if found is not UNAVAILABLE:
+        write(key, found_years)
+    return found_years
+
+
 def cache_key(user, selection: Selection, today: datetime.date) -> str:
     """Keyed by the set of units the person sees (never the person alone: two leaders of the same unit share a
     board, a leader of another unit never gets it), the selection, the language and the day."""
-    scope = scope_for(user)
-    if scope.all_units:
-        who = "all"
-    else:
-        who = hashlib.sha256(",".join(map(str, sorted(scope.unit_ids))).encode()).hexdigest()[:32]
+    who = _scope_key(user)
     period = selection.period
     chosen = (f"{period.key}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:"
               f"{selection.document.pk if selection.document else ''}:{selection.group.pk if selection.group else ''}")

@@ -6,13 +6,19 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.db.models import Q
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
-from tasks.access import visible_resolutions
+from tasks.access import visible_resolutions, visible_tasks
+from tasks.models import Task
 from units.models import UnitGroup
 
 from .periods import CUSTOM, Period, custom, parse_period_key, period_choices, whole_year
+
+# What a person chose on the dashboard, kept in their session so that the next visit opens on it.
+FIELDS = ("period", "date_from", "date_to", "document", "group")
 
 DOCUMENT_OPTIONS = 50  # the document drop-down without its search endpoint: the latest 50 and the chosen one
 
@@ -69,11 +75,13 @@ class DashboardFilterForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Nhóm đơn vị"), required=False, queryset=UnitGroup.objects.all(),
                                    empty_label=_("Tất cả nhóm đơn vị"))
 
-    def __init__(self, *args, user, today: datetime.date, default_period: Period | None = None, **kwargs):
+    def __init__(self, *args, user, today: datetime.date, default_period: Period | None = None,
+                 work_years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.work_years = work_years
         self.default_period = default_period or whole_year(today.year)
-        self.fields["period"].widget.choices = period_choices(today)
+        self.fields["period"].widget.choices = period_choices(today, work_years)
         self.fields["document"].queryset = visible_resolutions(user).order_by("-issued_on", "-id")
 
     def document_options(self, *, searched: bool, selection: Selection) -> list[tuple[int, str]]:
@@ -115,4 +123,28 @@ class DashboardFilterForm(forms.Form):
             period = custom(start, end)
         else:
             period = parse_period_key(key) or self.default_period
-        return Selection(period=period, document=data.get("document"), group=data.get("group"))
+        selection = Selection(period=period, document=data.get("document"), group=data.get("group"))
+        # A period named by a link (or kept from an earlier visit) stays selectable in the drop-down.
+        self.fields["period"].widget.choices = period_choices(self.today, self.work_years, selected=period)
+        return selection
+
+
+def years_with_work(user) -> list[int]:
+    """The years that hold this person's work, oldest first: the years of the deadlines of the tasks they see, and
+    for ongoing work (no deadline) the year it was assigned, as the period's own rule reads them
+    (tasks.filters.in_period); cancelled tasks left out. One grouped query."""
+    tasks = visible_tasks(user, with_standing=False).filter(~Q(status=Task.Status.CANCELLED)).order_by()
+    found = tasks.annotate(work_year=Coalesce(ExtractYear("deadline"), ExtractYear("created_at"))).values_list(
+        "work_year", flat=True).distinct()
+    return sorted(year for year in found if year is not None)
+
+
+def chosen_data(query, remembered: dict | None) -> tuple[dict | None, dict | None]:
+    """(the filter data to read, what to remember): the query's own filters when it names any (and those are
+    remembered), else the filters remembered from an earlier visit, else none (the default period)."""
+    asked = {name: query.get(name) for name in FIELDS if query.get(name)}
+    if asked:
+        return asked, asked
+    if remembered:
+        return {name: value for name, value in remembered.items() if name in FIELDS}, None
+    return None, None

@@ -19,6 +19,7 @@ from .board import (
     base_tasks,
     document_entries,
     latest_documents,
+    point_names,
     sort_units,
     unit_summary,
     with_unit_links,
@@ -60,8 +61,9 @@ class Section:
     caption: str
     headers: list[str]
     rows: list[Row]
-    empty: str
-    bars: int  # rows of the chart (the table may have more, unlinked or summing)
+    empty: str  # why there is nothing to show, said in place of the chart and its table when there are no rows
+    bars: int  # rows of the chart (the table may have more, unlinked or summing); 0: no chart
+    note: str = ""  # why the chart is not drawn although the table has rows (every bar would be zero)
     width: str = "col-xl-7"
     shown: str = ""  # "20 of 1,000 units": said when the table holds only the first rows
     more_url: str = ""  # the whole table ("Xem tất cả")
@@ -92,7 +94,8 @@ def document_rows(documents: list[dict]) -> list[Row]:
     return [
         Row(d["label"], [Cell(f"{d['directives_done']}/{d['directives']}"),
                          *_count_cells(d["counts"], d["links"], d["total_url"])],
-            href=d["url"], note=d["document"].title)
+            # The title under the name only when the name is not already the title (a document without a number).
+            href=d["url"], note="" if d["document"].title in d["label"] else d["document"].title)
         for d in documents
     ]
 
@@ -125,13 +128,48 @@ def _shown_units(count: int, total: int) -> str:
     return str(_("%(shown)s trên %(total)s đơn vị") % {"shown": count, "total": total})
 
 
+def _nothing_in_period(board: Dashboard) -> str:
+    return str(_("Không có nhiệm vụ nào trong %(period)s: không nhiệm vụ nào có hạn xử lý trong kỳ, cũng không "
+                 "có nhiệm vụ thường xuyên nào được giao trong kỳ.") % {"period": board.selection.period.label})
+
+
+def _ranking_empty(board: Dashboard) -> str:
+    if not board.total:
+        return _nothing_in_period(board)
+    return str(_("Chưa có nhiệm vụ nào đến hạn trong %(period)s (các nhiệm vụ đều còn trong hạn hoặc là nhiệm vụ "
+                 "thường xuyên), nên chưa tính được tỷ lệ hoàn thành đúng hạn.") % {
+        "period": board.selection.period.label})
+
+
+def _trend_texts(board: Dashboard) -> dict:
+    step = board.trend_step
+    if step == "month":
+        return {"title": _("Số nhiệm vụ quá hạn cuối mỗi tháng trong kỳ"), "column": _("Tháng"),
+                "value": _("Quá hạn cuối tháng"),
+                "none": _("Không có nhiệm vụ nào quá hạn vào cuối tháng nào trong kỳ này.")}
+    if step == "quarter":
+        return {"title": _("Số nhiệm vụ quá hạn cuối mỗi quý trong kỳ"), "column": _("Quý"),
+                "value": _("Quá hạn cuối quý"),
+                "none": _("Không có nhiệm vụ nào quá hạn vào cuối quý nào trong kỳ này.")}
+    return {"title": _("Số nhiệm vụ quá hạn cuối mỗi tuần trong kỳ"), "column": _("Tuần"),
+            "value": _("Quá hạn cuối tuần"),
+            "none": _("Không có nhiệm vụ nào quá hạn vào cuối tuần nào trong kỳ này.")}
+
+
+def trend_rows(board: Dashboard) -> list[Row]:
+    return [Row(point_names(w, board.trend_step)[1], [Cell(w["count"], w.get("url", ""))]) for w in board.weeks]
+
+
 def sections(board: Dashboard) -> list[Section]:
     selection = board.selection
     unit_count, ranked = board.unit_count, board.ranked_count
-    week_rows = [
-        Row(f"{w['start']:%d/%m/%Y} – {w['end']:%d/%m/%Y}", [Cell(w["count"], w.get("url", ""))])
-        for w in board.weeks
-    ]
+    trend = _trend_texts(board)
+    any_overdue = any(w["count"] for w in board.weeks)
+    any_on_time = any(u["counts"][Standing.DONE_ON_TIME] for u in board.ranking)
+    if not board.weeks:
+        trend_empty = str(_("Kỳ này chưa bắt đầu: chưa có ngày nào để tính số nhiệm vụ quá hạn."))
+    else:
+        trend_empty = str(trend["none"])
     return [
         Section(
             "standingByUnit", "stacked", str(_("Tình trạng nhiệm vụ theo đơn vị chủ trì")),
@@ -140,7 +178,7 @@ def sections(board: Dashboard) -> list[Section]:
             str(_("Số nhiệm vụ trong kỳ theo đơn vị chủ trì và tình trạng, đơn vị có nhiều nhiệm vụ quá hạn nhất "
                   "lên đầu; mỗi số mở danh sách đúng các nhiệm vụ đó.")),
             unit_headers(), unit_rows(board.units) + unit_summary_rows(board),
-            str(_("Không có nhiệm vụ nào trong kỳ.")), bars=len(board.units),
+            _nothing_in_period(board), bars=len(board.units),
             shown=_shown_units(len(board.units), unit_count) if unit_count > TOP else "",
             more_url=see_all_url(selection, "units") if unit_count > TOP else "",
         ),
@@ -151,18 +189,19 @@ def sections(board: Dashboard) -> list[Section]:
             str(_("Hoàn thành đúng hạn trên số nhiệm vụ đã đến hạn (hoàn thành đúng hạn, hoàn thành quá hạn, quá "
                   "hạn), xếp từ cao xuống thấp.")),
             ranking_headers(), ranking_rows(board.ranking),
-            str(_("Chưa có nhiệm vụ nào đến hạn trong kỳ.")), bars=len(board.ranking), width="col-xl-5",
+            _ranking_empty(board), bars=len(board.ranking) if any_on_time else 0, width="col-xl-5",
+            note="" if any_on_time else str(_(
+                "Chưa có nhiệm vụ nào hoàn thành đúng hạn trong kỳ này: tỷ lệ của mọi đơn vị là 0%.")),
             shown=_shown_units(len(board.ranking), ranked) if ranked > TOP else "",
             more_url=see_all_url(selection, "units", sort="rate") if ranked > TOP else "",
         ),
         Section(
-            "overdueByWeek", "line", str(_("Số nhiệm vụ quá hạn theo tuần (6 tháng gần nhất)")),
-            str(_("Biểu đồ đường: số nhiệm vụ quá hạn vào cuối mỗi tuần trong 6 tháng gần nhất. Số liệu trong "
-                  "bảng dưới đây.")),
-            str(_("Số nhiệm vụ quá hạn chưa hoàn thành vào cuối mỗi tuần (tuần này: đến hôm nay). Không áp dụng "
-                  "bộ lọc kỳ.")),
-            [str(_("Tuần")), str(_("Quá hạn cuối tuần"))], week_rows, "", bars=len(board.weeks),
-            width="col-xl-5",
+            "overdueByWeek", "line", str(trend["title"]),
+            str(_("Biểu đồ đường: số nhiệm vụ đang quá hạn tại mỗi mốc trong kỳ. Số liệu trong bảng dưới đây.")),
+            str(_("Số nhiệm vụ đã quá hạn xử lý mà chưa hoàn thành tại cuối mỗi mốc (mốc cuối: đến hôm nay), "
+                  "tính từ hạn xử lý và ngày hoàn thành; gồm cả nhiệm vụ có hạn ngoài kỳ.")),
+            [str(trend["column"]), str(trend["value"])], trend_rows(board) if any_overdue else [], trend_empty,
+            bars=len(board.weeks), width="col-xl-5",
         ),
         Section(
             "documentProgress", "stacked", str(_("Tiến độ thực hiện theo văn bản")),
@@ -171,7 +210,9 @@ def sections(board: Dashboard) -> list[Section]:
             str(_("Nhiệm vụ trong kỳ của từng văn bản theo tình trạng, văn bản mới nhất lên đầu; nội dung chỉ đạo "
                   "hoàn thành là nội dung có mọi nhiệm vụ đã hoàn thành.")),
             document_headers(), document_rows(board.documents),
-            str(_("Không có nhiệm vụ nào gắn với văn bản trong kỳ.")), bars=len(board.documents),
+            str(_("Không có nhiệm vụ nào gắn với văn bản trong kỳ này: các nhiệm vụ trong kỳ được giao không "
+                  "theo văn bản.")) if board.total else _nothing_in_period(board),
+            bars=len(board.documents),
             shown=str(_("%(n)s văn bản mới nhất") % {"n": len(board.documents)}) if board.more_documents else "",
             more_url=see_all_url(selection, "documents") if board.more_documents else "",
         ),

@@ -59,13 +59,16 @@
   function titleCallback(spec) {
     return function (items) {
       if (!items.length) { return ""; }
-      return (spec.titles && spec.titles[items[0].dataIndex]) || items[0].label;
+      // The whole name (a bar's label may be a shortened name in lines).
+      var label = items[0].label;
+      return (spec.titles && spec.titles[items[0].dataIndex]) || (Array.isArray(label) ? label.join(" ") : label);
     };
   }
 
   function sizeBox(box, rows) {
-    // Horizontal bars: room for each row; the line chart a fixed height.
-    var height = rows ? Math.max(220, rows * 26 + 70) : 280;
+    // Horizontal bars: room for each row and its label of up to two lines (charts.py wraps the names); the line
+    // chart a fixed height.
+    var height = rows ? Math.max(220, rows * 36 + 70) : 280;
     box.style.position = "relative"; // Chart.js sizes the canvas from a relatively positioned parent
     box.style.height = height + "px";
   }
@@ -85,7 +88,7 @@
         indexAxis: "y",
         responsive: true,
         maintainAspectRatio: false,
-        scales: { x: x, y: { stacked: options.stacked, ticks: { autoSkip: false } } },
+        scales: { x: x, y: { stacked: options.stacked, ticks: { autoSkip: false, crossAlign: "far" } } },
         plugins: { legend: options.legend, tooltip: { callbacks: options.tooltip } },
         onClick: function (event, elements, chart) { openLink(chart, elements); },
         onHover: pointer
@@ -122,7 +125,7 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 12 } } },
         plugins: { legend: { display: false }, tooltip: { callbacks: { title: titleCallback(spec) } } },
         onClick: function (event, elements, chart) { openLink(chart, elements); },
         onHover: pointer

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.dashboard.board import base_tasks, build, week_ends
+from oversight.dashboard.board import base_tasks
 from oversight.dashboard.forms import Selection
 from oversight.dashboard.links import COUNTED, DUE
-from oversight.dashboard.periods import parse_period_key, quarter, whole_year
+from oversight.dashboard.periods import parse_period_key, quarter, whole_year, years
 from tasks.models import Task
 from tasks.standing import Standing
 from tests.factories import TaskFactory, UnitFactory, leader, member, office_user, standing_user
@@ -92,12 +92,15 @@ def test_every_figure_and_bar_opens_the_task_list_with_the_same_count(client, po
             assert params[name] == [str(value)], href
 
 
-def test_the_default_period_is_this_year_and_its_links_agree(client, portfolio):
+def test_the_default_period_is_every_year_with_work_and_its_links_agree(client, portfolio):
     client.force_login(office_user())
     response = client.get(reverse("oversight:dashboard"))
-    year = whole_year(portfolio.today.year)
-    assert response.context["selection"].period == year
-    expected = truth(Task.objects.all(), year, portfolio.today)
+    live = Task.objects.exclude(status=Task.Status.CANCELLED)
+    deadlines = [d for d in live.values_list("deadline", flat=True) if d]
+    created = [timezone.localtime(t.created_at).year for t in live.filter(deadline__isnull=True)]
+    first, last = min([d.year for d in deadlines] + created), max([d.year for d in deadlines] + created)
+    assert response.context["selection"].period == years(first, last)
+    expected = truth(Task.objects.all(), years(first, last), portfolio.today)
     assert figures(response)["total"] == sum(len(ids) for ids in expected.values())
     for href, shown in page_links(response.content.decode())[:12]:
         assert list_count(client, href) == shown, href
@@ -135,9 +138,10 @@ def test_a_unit_officer_gets_404_and_a_visitor_the_login_page(client, portfolio)
 def test_the_dashboard_costs_the_same_handful_of_queries_whatever_the_data_size(client, size):
     make_portfolio(size, seed=size)
     client.force_login(office_user())
-    # The session, the user with the person's groups and scope, the bell, the unit groups, and the board's own
-    # three aggregates (by unit, by week, the latest documents); none of it grows with the number of tasks. The
-    # board cached, the next request asks only the page's own.
+    # The session, the user with the person's groups and scope, the bell, the unit groups, the years that hold
+    # work, and the board's own three aggregates (by unit, by deadline and completion day, the latest documents);
+    # none of it grows with the number of tasks. The years and the board cached, the next request asks only the
+    # page's own.
     with CaptureQueriesContext(connection) as built:
         response = client.get(reverse("oversight:dashboard"))
     assert response.status_code == 200
@@ -145,8 +149,8 @@ def test_the_dashboard_costs_the_same_handful_of_queries_whatever_the_data_size(
     with CaptureQueriesContext(connection) as cached:
         again = client.get(reverse("oversight:dashboard"))
     assert figures(again) == figures(response)
-    assert len(built) <= 12, [q["sql"][:120] for q in built]
-    assert len(cached) == len(built) - 3, [q["sql"][:120] for q in cached]
+    assert len(built) <= 13, [q["sql"][:120] for q in built]
+    assert len(cached) == len(built) - 4, [q["sql"][:120] for q in cached]
 
 
 def test_the_period_selects_by_deadline_and_ongoing_tasks_by_creation(client):
@@ -167,26 +171,6 @@ def test_the_period_selects_by_deadline_and_ongoing_tasks_by_creation(client):
     assert ids[Standing.ONGOING] == 1
     tasks = base_tasks(office_user(), response.context["selection"].list_data(), today)
     assert set(tasks.values_list("pk", flat=True)) == {inside.pk, ongoing_new.pk}
-
-
-def test_overdue_by_week_counts_what_was_late_at_the_end_of_each_week():
-    today = timezone.localdate()
-    unit = UnitFactory()
-    ends = week_ends(today)
-    # Late since three weeks ago, finished (late) one week ago: overdue at the ends of the two weeks between.
-    deadline = ends[-4]
-    finished = ends[-2] + datetime.timedelta(days=1)
-    task = TaskFactory(lead=unit, deadline=deadline, status=Task.Status.DONE, completed_at=aware(finished))
-    Task.objects.filter(pk=task.pk).update(created_at=aware(deadline - datetime.timedelta(days=30)))
-    still_late = TaskFactory(lead=unit, deadline=ends[-3] - datetime.timedelta(days=1))
-    Task.objects.filter(pk=still_late.pk).update(created_at=aware(ends[-3] - datetime.timedelta(days=10)))
-    board = build(office_user(), Selection(period=whole_year(today.year)), today)
-    counts = [w["count"] for w in board.weeks]
-    assert len(counts) == 26
-    assert counts[-5:] == [0, 0, 2, 2, 1]
-    # The last point is today, and equals "overdue now".
-    assert board.weeks[-1]["end"] == today
-    assert counts[-1] == Task.objects.with_standing(today).filter(standing=Standing.OVERDUE).count()
 
 
 def test_the_page_carries_chart_data_as_json_and_no_inline_script(client, portfolio):
@@ -216,7 +200,7 @@ def test_the_dashboard_links_to_the_report_for_the_same_period(client, portfolio
     assert response.context["report_url"] in response.content.decode().replace("&amp;", "&")
 
 
-def test_a_bad_period_falls_back_to_this_year_without_an_error(client):
+def test_a_bad_period_falls_back_to_the_default_without_an_error(client):
     client.force_login(office_user())
     response = client.get(reverse("oversight:dashboard"), {"period": "2026-Q9"})
     assert response.status_code == 200
