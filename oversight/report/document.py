@@ -22,7 +22,7 @@ from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from tasks.standing import Standing
+from tasks.standing import STANDING_HEADING, Standing
 
 from .data import NAMED_UNITS, OVERDUE_DIRECTIVES, Counts, DirectiveBlock, Line, ReportData
 from .layout import (CENTER, FONT, LEFT, a4, add_row, body, cell_para, date_line, finish_table, fmt,
@@ -358,7 +358,7 @@ def _appendix(document, data: ReportData):
         para(document, _("Không có nhiệm vụ nào trong kỳ."), 14, align=CENTER)
         return
     table = grid_table(document, [_("STT"), _("Đơn vị chủ trì"), _("Nhiệm vụ"), _("Hạn xử lý"),
-                                  _("Tình trạng"), _("Báo cáo gần nhất")], APPENDIX_WIDTHS, size=12)
+                                  str(STANDING_HEADING), _("Báo cáo gần nhất")], APPENDIX_WIDTHS, size=12)
     number = 0
     document_key = object()
     for block in data.directives:

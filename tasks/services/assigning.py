@@ -226,7 +226,7 @@ def _reopen(task: Task, status: str) -> list[str]:
     if status == Task.Status.OPEN and not task.is_open:
         task.status, task.completed_at = status, None
         return [_("Mở lại nhiệm vụ")]
-    raise ServiceError(_("Trạng thái “%(status)s” không đặt trực tiếp: đơn vị đề nghị hoàn thành và Văn phòng đánh "
+    raise ServiceError(_("Bước xử lý “%(status)s” không đặt trực tiếp: đơn vị đề nghị hoàn thành và Văn phòng đánh "
                          "giá trên trang nhiệm vụ.") % {"status": Task.Status(status).label}, code="status")
 
 
