@@ -19,7 +19,10 @@ from ..standing import Standing
 
 PAGE_SIZE = 25
 # What a row needs from the task itself; its units come from with_list_columns, its standing from these columns.
-ROW_COLUMNS = ("id", "title", "parent", "deadline", "original_deadline", "report_cycle", "status", "completed_at")
+ROW_COLUMNS = ("id", "title", "parent", "deadline", "original_deadline", "report_cycle", "status", "completed_at",
+               # where it comes from, under the title: two tasks of the same title from two documents differ there
+               "directive__section_path", "directive__label", "directive__resolution__kind",
+               "directive__resolution__number", "directive__resolution__title")
 TITLE_LENGTH = 150
 
 
@@ -36,7 +39,8 @@ class TaskListView(LoginRequiredMixin, LenientPaginationMixin, FilterView):
     def get_queryset(self):
         # Without the standing annotation (~2 ms of CPU per request to build and compile the CASE): the rows compute
         # it from their columns, the standing filter works on the columns, the standing sort adds it.
-        return visible_tasks(self.request.user, with_standing=False).only(*ROW_COLUMNS).with_list_columns()
+        return (visible_tasks(self.request.user, with_standing=False).select_related("directive__resolution")
+                .only(*ROW_COLUMNS).with_list_columns())
 
     def get_filterset_kwargs(self, filterset_class):
         # Bound even to an empty query string, so that the plain /tasks/ is sorted the default way too.
@@ -96,11 +100,15 @@ def task_rows(tasks) -> list[dict]:
         else:
             note = "" if deadline else reports.get(task.report_cycle, "")
         count = task.coordinating_count
+        directive = task.directive
         rows.append({
             "url": f"{prefix}{task.pk}{suffix}",
             # Truncator counts a combining mark as nothing, so a title of at most 150 code points is never cut.
             "title": Truncator(task.title).chars(TITLE_LENGTH) if len(task.title) > TITLE_LENGTH else task.title,
             "delegated": task.parent_id is not None,
+            # The document (named once) and the clause: "Kết luận số 15-KL/TU · I.3 (4)".
+            "source": " · ".join(part for part in (directive.resolution.display_name, directive.place) if part)
+            if directive else "",
             "lead": lead,
             "coordinating": ngettext("+ %(counter)s đơn vị phối hợp", "+ %(counter)s đơn vị phối hợp", count)
             % {"counter": count} if count else "",
