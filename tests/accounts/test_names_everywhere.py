@@ -101,7 +101,7 @@ def test_the_outbox_names_the_recipient_family_name_first(client, unit, tuyen):
     detail = client.get(reverse("notifications:outbox_detail", args=[email.pk])).content.decode()
 
     for page in (listing, detail):
-        assert "đồng chí Lê Thị Tuyên" in page
+        assert "Đồng chí Lê Thị Tuyên" in page  # a field of its own, so a capital
         assert "Tuyên Lê Thị" not in page
 
 
@@ -122,7 +122,7 @@ def test_the_completion_review_says_which_comrade_proposed_it(client, unit, tuye
 
     form = client.get(reverse("tasks:decide_completion", args=[task.pk])).content.decode()
 
-    assert "đồng chí Lê Thị Tuyên đề nghị hoàn thành ngày" in form
+    assert "Đồng chí Lê Thị Tuyên đề nghị hoàn thành ngày" in form
     assert "Tuyên Lê Thị" not in form
 
 
