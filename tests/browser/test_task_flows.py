@@ -1,8 +1,8 @@
 """The units' workspace in a real browser (Debian's Chromium through Playwright), as people use it.
 
 (a) an officer finds an overdue task and reports with a PDF; (b) a leader proposes completion, the office approves,
-the standing follows the dates; (c) a leader asks for more time, the office approves, the deadline moves and the
-first one is still shown; (d) an officer of another unit gets 404; (e) the pages at phone width without horizontal
+the standing follows the dates, the proposal's file opens from the review form; (c) a leader asks for more time, the
+office grants an earlier date than asked, the deadline moves there and the first one is still shown; (d) an officer of another unit gets 404; (e) the pages at phone width without horizontal
 scrolling. Every test leaves a screenshot in test-artifacts/screenshots/.
 """
 import datetime
@@ -97,14 +97,19 @@ def test_an_officer_finds_an_overdue_task_and_reports_with_a_pdf(open_browser, u
 
 @pytest.mark.parametrize("deadline_offset, standing", [(10, "Hoàn thành đúng hạn"), (-3, "Hoàn thành quá hạn")],
                          ids=["on_time", "late"])
-def test_a_leader_proposes_completion_and_the_office_approves(open_browser, unit, deadline_offset, standing):
+def test_a_leader_proposes_completion_and_the_office_approves(open_browser, unit, deadline_offset, standing,
+                                                              tmp_path):
     boss = leader(unit)
     task = TaskFactory(lead=unit, title="Ban hành kế hoạch tuyên truyền Nghị quyết", deadline=days(deadline_offset))
+    plan = tmp_path / "Kế hoạch số 45-KH-BTGTU.pdf"
+    plan.write_bytes(PDF)
 
     session = open_browser(boss)
     page = session.page
     form = open_form(page, task, "Đề nghị hoàn thành")
     form.get_by_label("Kết quả thực hiện").fill("Đã ban hành Kế hoạch số 45-KH/BTGTU.")
+    # The documents that show the result go with the proposal, as its help text asks.
+    form.get_by_label("Tệp đính kèm").set_input_files(str(plan))
     form.get_by_role("button", name="Gửi đề nghị hoàn thành").click()
     expect(page.get_by_text("Đã gửi đề nghị hoàn thành.")).to_be_visible()
     expect(action_button(page, "Đề nghị hoàn thành")).to_have_count(0)
@@ -113,6 +118,10 @@ def test_a_leader_proposes_completion_and_the_office_approves(open_browser, unit
     page = office.page
     form = open_form(page, task, "Đánh giá đề nghị hoàn thành")
     expect(form.get_by_text("Đã ban hành Kế hoạch số 45-KH/BTGTU.")).to_be_visible()
+    # The office opens the proposal's file from the review form.
+    with page.expect_download() as download:
+        form.get_by_role("link", name="Kế hoạch số 45-KH-BTGTU.pdf").click()
+    assert download.value.suggested_filename == "Kế hoạch số 45-KH-BTGTU.pdf"
     form.get_by_label("Xác nhận hoàn thành").check()
     form.get_by_role("button", name="Ghi nhận đánh giá").click()
     expect(page.get_by_text("Đã xác nhận hoàn thành.")).to_be_visible()
@@ -124,7 +133,7 @@ def test_a_leader_proposes_completion_and_the_office_approves(open_browser, unit
 
 def test_a_leader_asks_for_more_time_and_the_first_deadline_stays_visible(open_browser, unit):
     boss = leader(unit)
-    first, moved = days(-2), days(45)
+    first, asked, moved = days(-2), days(45), days(40)
     task = TaskFactory(lead=unit, title="Sơ kết 5 năm thực hiện Kết luận 21", deadline=first)
 
     session = open_browser(boss)
@@ -136,17 +145,22 @@ def test_a_leader_asks_for_more_time_and_the_first_deadline_stays_visible(open_b
     # An impossible date is refused in place, in Vietnamese, and what was typed stays.
     expect(form.get_by_text("Ngày không hợp lệ")).to_be_visible()
     expect(form.get_by_label("Lý do xin gia hạn")).to_have_value("Chờ số liệu của các huyện.")
-    form.get_by_label("Hạn đề nghị").fill(ddmmyyyy(moved))
+    form.get_by_label("Hạn đề nghị").fill(ddmmyyyy(asked))
     form.get_by_role("button", name="Gửi đề nghị gia hạn").click()
     expect(page.get_by_text("Đã gửi đề nghị gia hạn.")).to_be_visible()
 
     office = open_browser(office_user())
     page = office.page
     form = open_form(page, task, "Xem xét đề nghị gia hạn")
-    expect(form.get_by_text(ddmmyyyy(moved))).to_be_visible()
+    expect(form.get_by_text(ddmmyyyy(asked))).to_be_visible()
     form.get_by_label("Đồng ý gia hạn").check()
+    # The office grants an earlier date than the one asked.
+    expect(form.get_by_label("Gia hạn đến")).to_have_value(ddmmyyyy(asked))
+    form.get_by_label("Gia hạn đến").fill(ddmmyyyy(moved))
     form.get_by_role("button", name="Ghi nhận quyết định").click()
-    expect(page.get_by_text("Đã đồng ý gia hạn.")).to_be_visible()
+    said = f"gia hạn đến {ddmmyyyy(moved)} (đề nghị {ddmmyyyy(asked)})"
+    expect(page.get_by_text(f"Đã đồng ý {said}.")).to_be_visible()
+    expect(page.locator(".timeline").get_by_text(f"Đồng ý {said}")).to_be_visible()
     expect(page.get_by_text(f"Hạn ban đầu: {ddmmyyyy(first)}").first).to_be_visible()
     expect(page.get_by_text(ddmmyyyy(moved)).first).to_be_visible()
     expect(page.locator("header .standing")).to_have_text("Đang thực hiện trong hạn")
