@@ -158,7 +158,7 @@ def _signed(value, unit="") -> str:
 
 # --- II. by unit group and by document ----------------------------------------------------------------------
 
-LINE_WIDTHS = [1.1, 4.0, 1.6, 1.6, 1.7, 1.6, 1.7, 1.6, 1.6]
+LINE_WIDTHS = [1.2, 3.9, 1.6, 1.6, 1.7, 1.6, 1.7, 1.6, 1.6]
 
 
 def _line_table(document, name_header: str, lines: list[Line], total: Counts | None, *, detail=None):
@@ -237,7 +237,7 @@ def _overdue_directives(document, data: ReportData):
                      "từng nhiệm vụ tại Phụ lục):") % {"directives": len(blocks), "tasks": overdue_tasks},
          space_after=3)
     table = grid_table(document, [_("STT"), _("Nội dung chỉ đạo"), _("Đơn vị chủ trì chưa hoàn thành"),
-                                  _("Hạn xử lý"), _("Số ngày quá hạn")], [1.1, 6.2, 5.0, 2.5, 1.7])
+                                  _("Hạn xử lý"), _("Số ngày quá hạn")], [1.2, 6.1, 5.0, 2.5, 1.7])
     for number, block in enumerate(blocks[:OVERDUE_DIRECTIVES], start=1):
         late = block.overdue
         first = min(t.deadline for t in late)
@@ -269,7 +269,7 @@ def _units_behind(document, data: ReportData):
                      "tỷ lệ hoàn thành đúng hạn):"), space_after=3)
     table = grid_table(document, [_("STT"), _("Đơn vị chủ trì"), _("Nhiệm vụ đã đến hạn"),
                                   _("Quá hạn, chưa hoàn thành"), _("Hoàn thành quá hạn"), _("Tỷ lệ đúng hạn")],
-                       [1.1, 7.2, 2.0, 2.2, 2.0, 2.0], size=11)
+                       [1.2, 7.1, 2.0, 2.2, 2.0, 2.0], size=11)
     for number, unit in enumerate(units, start=1):
         add_row(table, [number, unit.name, unit.counts.due, unit.counts[Standing.OVERDUE],
                         unit.counts[Standing.DONE_LATE], percent(unit.counts.on_time_rate)])
@@ -341,7 +341,7 @@ def _signature(document, data: ReportData):
     widths(table, [8.0, 8.5])
 
 
-APPENDIX_WIDTHS = [1.2, 6.3, 9.4, 2.5, 3.6, 2.7]
+APPENDIX_WIDTHS = [1.2, 6.3, 8.8, 2.5, 4.2, 2.7]
 
 
 def _appendix(document, data: ReportData):
