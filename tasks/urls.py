@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, choices, detail, documents, home, lists
+from .views import actions, choices, detail, directives, documents, home, lists
 
 app_name = "tasks"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("tasks/choices/documents/", choices.document_choices, name="document_choices"),
     path("tasks/choices/units/", choices.unit_choices, name="unit_choices"),
     path("tasks/<int:pk>/", detail.task_detail, name="detail"),
+    # Work by directive (tasks/views/directives.py): one row per directive, and one opened onto its units.
+    path("directives/", directives.DirectiveListView.as_view(), name="directives"),
+    path("directives/<int:pk>/", directives.directive_detail, name="directive"),
     path("attachments/<int:pk>/", actions.attachment_download, name="attachment"),
     # The actions (tasks/views/actions.py): each a form that calls one service.
     path("tasks/new/", actions.create, name="create"),
