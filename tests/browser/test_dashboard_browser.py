@@ -1,6 +1,7 @@
 """The oversight dashboard in a real browser: the four charts are drawn (no inline script, nothing refused by the
 Content-Security-Policy), a figure and a bar open the task list with the same count, and a screenshot is kept
-as test-artifacts/screenshots/dashboard.png."""
+as test-artifacts/screenshots/dashboard.png; on the demo, the first open shows its history (dashboard-demo.png)."""
+import io
 import os
 import re
 
@@ -73,3 +74,81 @@ def test_the_dashboard_draws_its_charts_and_its_links_open_the_same_tasks(open_b
     assert page.url.endswith(bar["link"])
     expect(page.locator("#task-count")).to_contain_text(f"Tìm thấy {bar['value']} nhiệm vụ")
     assert session.console_errors == []
+
+
+# The figures of the first open, read from the page (the cards' numbers), and whether each chart was drawn with
+# labels that fit: a bar chart's labels are lists of short lines (oversight.dashboard.charts.wrapped) and its
+# y axis is wide enough for the widest of them.
+FIRST_OPEN = """() => {
+  const figures = {};
+  document.querySelectorAll('[data-figure]').forEach(card => {
+    figures[card.dataset.figure] = parseInt(card.querySelector('[data-figure-value]').textContent, 10);
+  });
+  const charts = {};
+  document.querySelectorAll('.chart-box[data-chart] canvas').forEach(canvas => {
+    const chart = Chart.getChart(canvas);
+    const key = canvas.parentElement.dataset.chart;
+    const info = {points: chart.data.labels.length, fits: true};
+    if (chart.options.indexAxis === 'y') {
+      const scale = chart.scales.y;
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.font = Chart.helpers.toFont(scale.options.ticks.font).string;
+      const widest = Math.max(...chart.data.labels.map(label => Math.max(
+        ...[].concat(label).map(line => ctx.measureText(line).width))));
+      ctx.restore();
+      info.fits = scale.left >= 0 && widest <= scale.width;
+    }
+    charts[key] = info;
+  });
+  return {figures, charts, period: document.querySelector('[data-dashboard-period]').selectedOptions[0].textContent.trim()};
+}"""
+
+
+def test_the_demo_dashboard_opens_on_its_history_with_done_on_time_done_late_and_overdue(open_browser, settings,
+                                                                                         tmp_path):
+    """load_demo (the April 2022 conference and what became of it), then the office's first open of /dashboard/:
+    the period holds the demo's work, the figures show work done on time, done late and overdue, they agree
+    with the home page, and every chart is drawn with labels that fit. Screenshot: dashboard-demo.png."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # load_demo refuses demo accounts otherwise (the test runner turns DEBUG off)
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", password="Mat-khau-thu-2026", verbosity=0, stdout=io.StringIO())
+    office = get_user_model().objects.get(username="vanphong")
+    session = open_browser(office)
+    page = session.page
+
+    page.goto("/")
+    home_overdue = int(page.locator('a[href$="?standing=overdue"] .counter-value').first.inner_text())
+    expect(page.locator("[data-counts-scope]")).to_contain_text("mọi kỳ")
+
+    page.goto("/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan thực hiện chỉ đạo")
+    page.wait_for_function("() => document.querySelectorAll('.chart-box canvas').length > 0 && "
+                           "[...document.querySelectorAll('.chart-box canvas')].every(c => Chart.getChart(c))")
+    page.wait_for_timeout(600)  # the charts' entry animation
+    seen = page.evaluate(FIRST_OPEN)
+    figures = seen["figures"]
+    assert figures["done_on_time"] > 0, seen
+    assert figures["done_late"] > 0, seen
+    assert figures["overdue"] > 0, seen
+    # The first open counts what the home page counts: no "108 here, 2 there".
+    assert figures["overdue"] == home_overdue, seen
+    expect(page.locator("[data-overdue-now]")).to_have_count(0)
+    assert seen["period"].startswith(("Từ năm", "Năm")), seen
+    # The history is there to be drawn: the trend and the on-time ranking, with the units and the documents.
+    assert set(seen["charts"]) == {"standingByUnit", "onTimeByUnit", "overdueByWeek", "documentProgress"}, seen
+    assert all(chart["fits"] for chart in seen["charts"].values()), seen
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-demo.png"), full_page=True)
+    assert session.console_errors == []
+
+    # The period chosen is kept for the next visit.
+    page.select_option("[data-dashboard-period]", index=1)
+    chosen = page.locator("[data-dashboard-period]").evaluate("s => s.value")
+    page.get_by_role("button", name="Xem", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"period={chosen}"))
+    page.goto("/dashboard/")
+    expect(page.locator("[data-dashboard-period]")).to_have_value(chosen)
