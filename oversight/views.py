@@ -100,11 +100,12 @@ def dashboard_view(request):
 @login_required
 @require_GET
 def export_tasks(request):
-    """/tasks/export.xlsx: what /tasks/ shows with the same parameters, one row per task."""
+    """/tasks/export.xlsx: what /tasks/ shows with the same parameters: a sheet by directive (those of the tasks
+    shown) and a sheet of the tasks, one row per unit's task."""
     user = request.user
     # As in the list: a bad field is ignored, the others still filter.
     tasks = TaskFilter(request.GET, visible_tasks(user), user=user).qs
-    return FileResponse(exports.workbook_file(tasks), as_attachment=True, filename=exports.export_filename(),
+    return FileResponse(exports.workbook_file(user, tasks), as_attachment=True, filename=exports.export_filename(),
                         content_type=XLSX)
 
 
