@@ -28,7 +28,7 @@ from accounts.identity import scope_for
 from resolutions.models import Directive
 from tasks.filters import in_period
 from tasks.models import Assignment, ProgressReport, Task
-from tasks.standing import ATTENTION_ORDER, Standing, standing_condition
+from tasks.standing import Standing, standing_condition
 from units.models import Unit
 
 from ..dashboard.board import base_tasks, rate
@@ -97,10 +97,6 @@ class DirectiveBlock:
     @property
     def overdue(self) -> list[TaskRow]:
         return [t for t in self.tasks if t.standing == Standing.OVERDUE]
-
-    @property
-    def worst(self) -> str:
-        return min((t.standing for t in self.tasks), key=ATTENTION_ORDER.index)
 
 
 @dataclass

@@ -19,24 +19,27 @@ LEFT, CENTER, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENT
 BODY_INDENT = Cm(1.0)
 
 
-def set_font(run, size: float, *, bold=None, italic=None, underline=None):
-    run.font.name = FONT
+def set_font(run, size: float, *, bold=False, italic=False, underline=False, named=True):
+    """Size and emphasis of a run; `named` also names the face on the run for every script (Word picks the font
+    per script), which table cells leave to the document's Normal style: at a few thousand cells, naming it on
+    each run was most of the time the appendix took."""
+    if named:
+        run.font.name = FONT
+        fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), FONT)
     run.font.size = Pt(size)
-    # Word picks the font per script; name it for all of them so no run falls back to another face.
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), FONT)
-    if bold is not None:
-        run.bold = bold
-    if italic is not None:
-        run.italic = italic
-    if underline is not None:
-        run.underline = underline
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if underline:
+        run.underline = True
     return run
 
 
 def para(container, text="", size=14, *, align=None, bold=False, italic=False, underline=False, space_after=0,
-         first_line=None, keep_with_next=False, line_spacing=1.15):
+         first_line=None, keep_with_next=False, line_spacing=1.15, named=True):
     paragraph = container.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.space_before = Pt(0)
@@ -49,7 +52,7 @@ def para(container, text="", size=14, *, align=None, bold=False, italic=False, u
     if keep_with_next:
         fmt.keep_with_next = True
     if text:
-        set_font(paragraph.add_run(text), size, bold=bold, italic=italic, underline=underline)
+        set_font(paragraph.add_run(text), size, bold=bold, italic=italic, underline=underline, named=named)
     return paragraph
 
 
@@ -68,7 +71,7 @@ def cell_para(cell, text="", size=13, **kwargs):
     first = cell.paragraphs[0]
     if not first.runs:
         first._p.getparent().remove(first._p)
-    return para(cell, text, size, line_spacing=1.0, **kwargs)
+    return para(cell, text, size, line_spacing=1.0, named=False, **kwargs)
 
 
 def no_borders(table):
