@@ -66,7 +66,7 @@ def _directive_columns(documents: list[str], places: list[str]) -> list[Column]:
         Column(_("Đã hoàn thành"), 10, centered=True),
         Column(_("Trong đó đúng hạn"), 10, centered=True),
         Column(_("Quá hạn"), 8, centered=True),
-        Column(_("Tình hình cần chú ý nhất"), 18, wrap=True),
+        Column(_("Tình hình của đơn vị chậm nhất"), 18, wrap=True),
         Column(_("Hạn gần nhất"), 11, date=True, centered=True),
     ]
 

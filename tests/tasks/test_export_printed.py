@@ -25,7 +25,7 @@ from tests.office_docs import draw_pages, page_count, to_pdf
 pytestmark = pytest.mark.django_db
 
 DIRECTIVE_HEADERS = ["STT", "Văn bản", "Mục", "Nội dung chỉ đạo", "Số đơn vị", "Đã hoàn thành", "Trong đó đúng hạn",
-                     "Quá hạn", "Tình hình cần chú ý nhất", "Hạn gần nhất"]
+                     "Quá hạn", "Tình hình của đơn vị chậm nhất", "Hạn gần nhất"]
 # The printed columns of the tasks' sheet; the rest stay on screen for sorting and filtering.
 TASK_PRINTED_HEADERS = ["STT", "Nhiệm vụ", "Văn bản", "Nội dung chỉ đạo", "Đơn vị chủ trì", "Đơn vị phối hợp",
                         "Hạn xử lý", "Tình hình thực hiện", "Bước xử lý", "Tiến độ (%)", "Ngày hoàn thành"]
