@@ -17,7 +17,7 @@ from .common import TaskScopedAdmin
 
 
 class AttachmentInline(admin.TabularInline):
-    """Files are added with a report in the portal; here they are listed, opened (through the permission check
+    """Files are added with a report or a completion proposal in the portal; here they are listed, opened (through the permission check
     of the download page) and, by the office, removed."""
 
     model = Attachment
@@ -72,7 +72,7 @@ class ExtensionRequestAdmin(TaskScopedAdmin, HistoryAdmin):
     autocomplete_fields = ("task", "unit", "requested_by")
     # The decision moves the task's deadline: it is taken with the action below (or on the task's page), never by
     # editing the status, which would leave the deadline where it was.
-    readonly_fields = ("status", "decided_by", "decided_at", "created_at")
+    readonly_fields = ("status", "granted_deadline", "decided_by", "decided_at", "created_at")
     actions = ["approve"]
 
     @admin.display(description=_("hạn hiện tại"), ordering="current_deadline")
@@ -96,6 +96,7 @@ class ExtensionRequestAdmin(TaskScopedAdmin, HistoryAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(TaskScopedAdmin, HistoryAdmin):
+    inlines = [AttachmentInline]  # the documents sent with the proposal
     list_display = ("task", "proposed_by", "proposed_dmy", "outcome", "reviewer")
     list_filter = ("outcome",)
     search_fields = ("task__title", "result", "comment")

@@ -125,3 +125,9 @@ def test_the_units_email_says_the_date_granted_and_the_date_asked(w, extension):
     said = f"Đồng ý gia hạn đến {ddmmyyyy(days(45))} (đề nghị {ddmmyyyy(days(60))})"
     assert said in message.body
     assert said in message.alternatives[0][0]
+
+
+def test_the_date_granted_is_read_only_in_the_admin(w, extension):
+    services.decide_extension(extension=extension, user=w.office, approve=True, granted_deadline=days(45))
+    page = w.client(w.office).get(reverse("admin:tasks_extensionrequest_change", args=[extension.pk])).content.decode()
+    assert 'name="granted_deadline"' not in page and ddmmyyyy(days(45)) in page

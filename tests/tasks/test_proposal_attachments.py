@@ -92,3 +92,10 @@ def test_an_attachment_belongs_to_a_report_or_a_proposal_never_both_or_neither(w
     attachment = proposal.attachments.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Attachment.objects.filter(pk=attachment.pk).update(review=None)
+
+
+def test_the_admin_lists_a_proposals_files_under_the_review(w, proposal):
+    client = w.client(w.office)
+    page = client.get(reverse("admin:tasks_review_change", args=[proposal.pk])).content.decode()
+    attachment = proposal.attachments.get(original_name=RESULT_FILE)
+    assert f'href="{attachment.get_absolute_url()}"' in page
