@@ -34,7 +34,7 @@ from units.models import Unit
 from ..dashboard.board import base_tasks, rate
 from ..dashboard.forms import Selection
 from ..dashboard.links import COUNTED, DUE
-from ..dashboard.periods import Period, custom, half, quarter, whole_year
+from ..dashboard.periods import Period, custom, half, quarter, whole_year, years
 
 IN_PROGRESS = (Standing.ON_TRACK, Standing.DUE_SOON)
 TOP_UNITS = 10  # section IV: the units most behind
@@ -168,7 +168,8 @@ class ReportData:
 
 
 def previous_period(period: Period) -> Period:
-    """The period before: the previous quarter, half-year or year; for two dates, as many days just before."""
+    """The period before: the previous quarter, half-year or year, as many years before a run of years; for two
+    dates, as many days just before."""
     year = period.start.year
     if period.kind == "quarter":
         number = (period.start.month - 1) // 3 + 1
@@ -177,6 +178,9 @@ def previous_period(period: Period) -> Period:
         return half(year, 1) if period.start.month > 6 else half(year - 1, 2)
     if period.kind == "year":
         return whole_year(year - 1)
+    if period.kind == "years":
+        count = period.end.year - year + 1
+        return years(year - count, year - 1)
     length = period.end - period.start
     end = period.start - datetime.timedelta(days=1)
     return custom(end - length, end)

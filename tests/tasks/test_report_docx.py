@@ -15,7 +15,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
 
-from oversight.dashboard.periods import custom, half, parse_period_key, quarter, whole_year
+from oversight.dashboard.periods import custom, half, parse_period_key, quarter, whole_year, years
 from oversight.report.data import previous_period
 from tasks.models import Task
 from tasks.standing import Standing
@@ -151,6 +151,7 @@ def test_the_previous_period_is_the_one_just_before():
     assert previous_period(half(2023, 1)) == half(2022, 2)
     assert previous_period(half(2023, 2)) == half(2023, 1)
     assert previous_period(whole_year(2023)) == whole_year(2022)
+    assert previous_period(years(2022, 2026)) == years(2017, 2021)
     before = previous_period(custom(datetime.date(2026, 3, 11), datetime.date(2026, 3, 20)))
     assert (before.start, before.end) == (datetime.date(2026, 3, 1), datetime.date(2026, 3, 10))
 
