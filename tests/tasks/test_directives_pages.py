@@ -79,7 +79,7 @@ def test_the_office_sees_one_row_per_directive_with_its_units_document_and_claus
     assert page.count("Phát biểu bế mạc Hội nghị Tỉnh ủy lần thứ 8") == 2
     assert "Phát biểu bế mạc: Phát biểu bế mạc" not in page
     assert "Mục II (1)" in page and "Mục II (2)" in page
-    assert "1/3 hoàn thành" in page and "1 đơn vị quá hạn" in page
+    assert "1/3 hoàn thành" in page and "1 đơn vị đang quá hạn" in page
 
 
 def test_the_standing_committee_sees_every_directive_too(client, world):
