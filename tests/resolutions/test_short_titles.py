@@ -80,3 +80,59 @@ def test_a_long_first_clause_is_cut_after_a_whole_word_within_the_limit():
 
 def test_a_single_unbroken_word_longer_than_the_limit_is_kept_within_the_column():
     assert len(short_title("x" * 400)) <= SHORT_TITLE_MAX
+
+
+# --- the review step: the proposal shown, edited, recorded -----------------------------------------------------
+
+from html import unescape  # noqa: E402
+
+from resolutions.models import Directive  # noqa: E402
+from tasks.models import Task  # noqa: E402
+from tests.resolutions.wizard_support import (  # noqa: E402, F401 (fixtures: directory, office)
+    directory,
+    item_starting,
+    office,
+    post_op,
+    review_url,
+    the_draft,
+    upload,
+)
+
+
+@pytest.mark.django_db
+def test_the_review_step_offers_each_items_proposed_short_title_in_an_editable_field(office):
+    upload(office)
+    draft = the_draft(office)
+    page = unescape(office.get(review_url(draft)).content.decode())
+    assert page.count(">Trích yếu</label>") == len(draft["items"])
+    for item in draft["items"]:
+        assert item["short_title"] == short_title(item["text"]) != ""
+        assert f'name="item-{item["id"]}-short_title" value="{item["short_title"]}"' in page
+    plan = item_starting(draft, "Giao Ban cán sự đảng")
+    assert plan["short_title"].startswith("Xây dựng kế hoạch chuyển đổi số giai đoạn 2022 - 2025")
+
+
+@pytest.mark.django_db
+def test_the_short_title_the_office_writes_names_the_directive_and_its_tasks(office, directory):
+    upload(office)
+    draft = the_draft(office)
+    edited = item_starting(draft, "Giao Ban Tuyên giáo")
+    kept = item_starting(draft, "Văn phòng Tỉnh ủy")
+    needing = {f"item-{item['id']}-leads": [f"unit:{directory['UBND_TINH'].pk}"]
+               for item in draft["items"] if not item["leads"]}
+    response = post_op(office, "next", **needing,
+                       **{f"item-{edited['id']}-short_title": "  Tuyên truyền   về chuyển đổi số "})
+    assert response["Location"].endswith("/confirm/")
+    confirm = office.get(review_url(the_draft(office)) + "confirm/").content.decode()
+    assert "Tuyên truyền về chuyển đổi số" in confirm
+    assert office.post(review_url(the_draft(office)) + "confirm/").status_code == 302
+    directive = Directive.objects.get(text__startswith="Giao Ban Tuyên giáo")
+    assert directive.short_title == "Tuyên truyền về chuyển đổi số"
+    assert set(Task.objects.filter(directive=directive).values_list("title", flat=True)) == {
+        "Tuyên truyền về chuyển đổi số"}
+    # The full text stays with the task, one click away.
+    assert Task.objects.filter(directive=directive).first().description == directive.text
+    # An item the office left alone keeps the proposal.
+    other = Directive.objects.get(text__startswith="Văn phòng Tỉnh ủy")
+    assert other.short_title == short_title(kept["text"])
+    assert Task.objects.get(directive=other).title == other.short_title
