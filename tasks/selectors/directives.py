@@ -43,7 +43,7 @@ COUNTED_STANDINGS = {
 }
 
 SORTS = {
-    # name: (order_by, what the drop-down says is in views)
+    # name: the order (tasks.views.directives.SORT_LABELS says each in words); ties broken by place in the document
     "attention": ["worst_rank", "nearest_deadline_is_null", "nearest_deadline", "resolution_id", "order"],
     "document": ["-resolution__issued_on", "resolution_id", "order"],
     "deadline": ["nearest_deadline_is_null", "nearest_deadline", "resolution_id", "order"],
