@@ -46,6 +46,7 @@ from intake.demo import (
     SPEECH_PATH,
     TITLE,
     apply_demo_choices,
+    apply_notice_choices,
     notice_issued_on,
     notice_text,
     speech_text,
@@ -173,7 +174,7 @@ class Command(BaseCommand):
         with travel(RECORDED_AT):
             resolution = self._record(people, body, SPEECH_PATH.name, importing.DocumentDetails(
                 kind=Resolution.Kind.PHAT_BIEU, title=TITLE, issued_on=ISSUED_ON, signer=SIGNER,
-                issuing_body=ISSUING_BODY), drop_unassigned=False)
+                issuing_body=ISSUING_BODY), notice=False)
         return resolution, [Step(at=RECORDED_AT, do=lambda: None), *speech_story(resolution, people).ordered()]
 
     def _notice(self, people, today: datetime.date) -> tuple[Resolution, list[Step]]:
@@ -186,15 +187,15 @@ class Command(BaseCommand):
         with travel(recorded_at):
             resolution = self._record(people, notice_text(today), NOTICE_PATH.name, importing.DocumentDetails(
                 kind=Resolution.Kind.THONG_BAO_KET_LUAN, title=NOTICE_TITLE, number=NOTICE_NUMBER,
-                issued_on=issued_on, signer=NOTICE_SIGNER, issuing_body=ISSUING_BODY), drop_unassigned=True)
+                issued_on=issued_on, signer=NOTICE_SIGNER, issuing_body=ISSUING_BODY), notice=True)
         return resolution, [Step(at=recorded_at, do=lambda: None), *notice_story(resolution, people, today).ordered()]
 
-    def _record(self, people, body: str, filename: str, details, *, drop_unassigned: bool) -> Resolution:
+    def _record(self, people, body: str, filename: str, details, *, notice: bool) -> Resolution:
         parsed = importing.parse_upload(text=body, filename=filename)
         items = apply_demo_choices(importing.items_from_parse(parsed.result),
                                    {unit.code: unit for unit in Unit.objects.all()})
-        if drop_unassigned:  # the office drops what hands no one any work (the notice's opening findings)
-            items = [item for item in items if item["leads"]]
+        if notice:
+            items = apply_notice_choices(items)
         return importing.record_import(created_by=people["vanphong"], body=body,
                                        directives=importing.reviewed_directives(items), details=details)
 
