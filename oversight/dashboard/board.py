@@ -37,11 +37,22 @@ when its figures were computed.
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -141,15 +152,22 @@ def build(user, selection: Selection, today: datetime.date | None = None) -> Das
 
     # The standing as conditions on status and deadline (tasks.standing.standing_condition, tested against the
     # CASE), one COUNT per standing and lead unit: no CASE per row, one row per unit.
-    rows = list(
-        tasks.filter(period_q)
+    # Done on time is counted as every finished task, less those finished late (fixed below): telling the two apart
+    # compares each completion's local date with the deadline, which SQLite does in Python, once per finished task
+    # instead of twice (~0.5 s at 100,000 tasks over several years).
+    conditions = {s: standing_condition([s], today) for s in COUNTED}
+    conditions[Standing.DONE_ON_TIME] = Q(status=Task.Status.DONE)
+    width = len(UNIT_FIELDS)
+    on_time, late = width + COUNTED.index(Standing.DONE_ON_TIME), width + COUNTED.index(Standing.DONE_LATE)
+    rows = [
+        (*row[:on_time], row[on_time] - row[late], *row[on_time + 1:])
+        for row in tasks.filter(period_q)
         .annotate(lead=FilteredRelation("assignments", condition=Q(assignments__role=Assignment.Role.LEAD)))
         .values_list(*UNIT_FIELDS.values())
-        .annotate(**{s: Count("id", filter=standing_condition([s], today)) for s in COUNTED})
+        .annotate(**{s: Count("id", filter=conditions[s]) for s in COUNTED})
         .order_by()
-    )
+    ]
     counts = dict.fromkeys(COUNTED, 0)
-    width = len(UNIT_FIELDS)
     for row in rows:
         for i, s in enumerate(COUNTED, start=width):
             counts[s] += row[i]
@@ -184,28 +202,36 @@ def _figures(board: Dashboard, period_data: dict, narrowing: dict, today: dateti
 
 def _trend(board: Dashboard, tasks: QuerySet[Task], narrowing: dict, period: Period, today: datetime.date):
     """The overdue trend, overdue now and the 14 days ahead from one grouped query: the tasks that can count (open
-    ones due up to 14 days ahead; those done late after the trend's first point) counted by deadline and completion
-    day. Each group then adds its count to the points it was overdue at (after its deadline, before its completion
-    day: two bisections), so the work grows with the distinct days, not with points times tasks."""
+    ones due up to 14 days ahead; those done late after the trend's first point) counted by deadline, status and
+    the first point they were completed by. Each group then adds its count to the points it was overdue at (after
+    its deadline, before its completion: a bisection), so the work grows with the distinct deadlines, not with
+    points times tasks. Completion is compared as instants (the points' day ends), never converted to a local
+    date row by row (SQLite does that in Python: half a second at 100,000 tasks)."""
     points = trend_points(period, today)
     ends = [end for _start, end in points]
     ahead = today + datetime.timedelta(days=DUE_AHEAD_DAYS)
     could_count = Q(status__in=OPEN_STATUSES, deadline__isnull=False, deadline__lte=ahead)
     if ends:
-        could_count |= standing_condition([Standing.DONE_LATE], today) & Q(
-            deadline__lt=ends[-1], completed_at__gte=day_end(ends[0]))
-    rows = (tasks.filter(could_count).annotate(done_on=TruncDate("completed_at"))
-            .values_list("deadline", "done_on").annotate(n=Count("id")).order_by())
+        # Done after the first point (done on time too: they add nothing, and telling them apart costs a local date
+        # per row).
+        could_count |= Q(status=Task.Status.DONE, deadline__lt=ends[-1], completed_at__gte=day_end(ends[0]))
+        # The first point whose day had ended after the task was completed: it is not overdue from that point on.
+        completed_by = Case(*(When(completed_at__lt=day_end(end), then=Value(n)) for n, end in enumerate(ends)),
+                            default=Value(len(ends)), output_field=IntegerField())
+    else:
+        completed_by = Value(0, output_field=IntegerField())
+    rows = (tasks.filter(could_count).annotate(completed_by=completed_by)
+            .values_list("deadline", "status", "completed_by").annotate(n=Count("id")).order_by())
     change = [0] * (len(ends) + 1)
     overdue_now = due_ahead = 0
-    for deadline, done_on, n in rows:
-        if done_on is None:
+    for deadline, status, stop, n in rows:
+        if status in OPEN_STATUSES:
             if deadline < today:
                 overdue_now += n
             elif deadline <= ahead:
                 due_ahead += n
-        # Overdue at the points after its deadline and before the day it was completed.
-        first, stop = bisect_right(ends, deadline), bisect_left(ends, done_on) if done_on else len(ends)
+        # Overdue at the points after its deadline and before the one it was completed by.
+        first = bisect_right(ends, deadline)
         if first < stop:
             change[first] += n
             change[stop] -= n

