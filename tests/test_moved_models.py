@@ -1,8 +1,11 @@
-"""The apps' models moved out of the tasks app without a row lost: a database at the schema the portal had before
-(tasks 0009, resolutions 0001, no units/notifications/oversight apps), loaded with the worked example and a generated
-set of 1,000 tasks, migrates forward with every table, column, index and constraint as it was, every count and a
-sample of rows unchanged, and the role groups' permissions carried over to the models' new apps.
+"""The apps' models moved out of the tasks app without a row lost: a database loaded with the worked example and
+a generated set of 1,000 tasks, taken back to the schema the portal had before the move (tasks 0009, resolutions
+0001, no units/notifications/oversight apps), then forward across the move, has every table, column, index and
+constraint as it was, every count and a sample of rows unchanged, and the role groups' permissions carried over to
+the models' new apps.
 
+The data is written by today's code at today's schema and the migrations after the move are reversed before the
+check: the claim is about the move, and a column added since (a directive's short title) must not make it fail.
 It runs on whichever database the suite runs on (SQLite by default, PostgreSQL in CI).
 """
 import pytest
@@ -12,12 +15,16 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts import roles
+from tasks.models import Attachment
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # The schema before the apps were split: the last migrations of that code, and none of the new apps'.
 BEFORE = [("tasks", "0009_home_recent_activity_indexes"), ("resolutions", "0001_initial"), ("units", None),
           ("notifications", None), ("oversight", None)]
+# Just after the move: what the move's own migrations are checked against.
+AFTER_MOVE = [("tasks", "0010_move_models_to_their_apps"), ("resolutions", "0001_initial"),
+              ("units", "0001_initial"), ("notifications", "0001_initial"), ("oversight", "0001_initial")]
 # Where each moved model went (tasks.<model> before).
 MOVED = {
     "unit": "units", "unitgroup": "units", "membership": "units", "historicalunit": "units",
@@ -84,26 +91,29 @@ def _office_permissions() -> set:
 def test_the_old_schema_with_data_migrates_forward_with_every_row_and_permission(settings):
     settings.DEBUG = True  # load_demo refuses demo accounts otherwise (the test runner turns DEBUG off)
     latest = _latest()
-    _migrate(BEFORE)
+    call_command("load_demo", password="Mat-khau-thu-2026", verbosity=0)
+    call_command("generate_load", tasks=1000, verbosity=0)
+    # A completion proposal's files (tasks 0011) have no progress report: the schema before the move cannot hold them
+    Attachment.objects.filter(report__isnull=True).delete()
     try:
-        call_command("load_demo", password="Mat-khau-thu-2026", verbosity=0)
-        call_command("generate_load", tasks=1000, verbosity=0)
+        _migrate(BEFORE)
         schema = _schema()
         counts = _counts(schema)
         samples = {table: _sample(table) for table in SAMPLED}
         permissions = _office_permissions()
         assert counts["tasks_task"] >= 1000 and counts["tasks_unit"] > 50 and counts["tasks_notification"] > 0
         assert ("tasks", "unit", "change_unit") in permissions  # what the office held before the move
+
+        _migrate(AFTER_MOVE)
+        assert _schema() == schema
+        after = _counts(schema)
+        # The only new rows: the four migrations that moved the models (state only) are recorded as applied.
+        assert after.pop("django_migrations") == counts.pop("django_migrations") + 4
+        assert after == counts
+        assert {table: _sample(table) for table in SAMPLED} == samples
+        # The office keeps every permission, now on the models' new apps.
+        moved = {(MOVED.get(model, app_label) if app_label == "tasks" else app_label, model, codename)
+                 for app_label, model, codename in permissions}
+        assert _office_permissions() == moved
     finally:
         _migrate(latest)
-
-    assert _schema() == schema
-    after = _counts(schema)
-    # The only new rows: the four migrations that moved the models (state only) are recorded as applied.
-    assert after.pop("django_migrations") == counts.pop("django_migrations") + 4
-    assert after == counts
-    assert {table: _sample(table) for table in SAMPLED} == samples
-    # The office keeps every permission, now on the models' new apps.
-    moved = {(MOVED.get(model, app_label) if app_label == "tasks" else app_label, model, codename)
-             for app_label, model, codename in permissions}
-    assert _office_permissions() == moved
