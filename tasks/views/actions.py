@@ -22,7 +22,6 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import FileResponse, Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.downloads import private_download
 from core.errors import ConflictError, ServiceError
 
 from .. import forms, policy, services
@@ -310,13 +310,4 @@ def attachment_download(request, pk):
     """An attachment, only to those who may see its task (404 otherwise), always as a download: a file is never
     rendered by the browser in the portal's origin, whatever it claims to be."""
     attachment = get_visible_attachment(request.user, pk)
-    try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file is missing.")
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(attachment.file, attachment.original_name, attachment.content_type)

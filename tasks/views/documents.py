@@ -12,11 +12,11 @@ import posixpath
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
 from accounts.identity import scope_for
+from core.downloads import private_download
 from core.paging import LenientPaginationMixin
 from core.text import search_key, search_words
 from resolutions.models import Directive
@@ -81,13 +81,4 @@ def original_file(request, pk):
     it is never rendered by the browser in the portal's origin."""
     resolution = get_object_or_404(visible_resolutions(request.user).exclude(original_file=""), pk=pk)
     name = posixpath.basename(resolution.original_file.name)
-    try:
-        handle = resolution.original_file.storage.open(resolution.original_file.name, "rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file is missing.")
-    response = FileResponse(handle, as_attachment=True, filename=name,
-                            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(resolution.original_file, name, mimetypes.guess_type(name)[0] or "")
