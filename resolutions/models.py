@@ -68,7 +68,7 @@ class Resolution(models.Model):
         start with it ("Phát biểu bế mạc Hội nghị …", never "Phát biểu bế mạc: Phát biểu bế mạc Hội nghị …")."""
         kind = str(self.get_kind_display())
         if self.number:
-            return f"{kind} số {self.number}"
+            return _("%(kind)s số %(number)s") % {"kind": kind, "number": self.number}
         if self.title.casefold().startswith(kind.casefold()):
             return self.title
         return f"{kind}: {self.title}"
