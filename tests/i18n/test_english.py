@@ -89,9 +89,11 @@ def _vietnamese_words(html: str) -> list[str]:
 
 
 @pytest.fixture
-def ascii_world(db):
+def ascii_world(db, settings):
     """A unit, a document, a directive and tasks written in plain ASCII: any Vietnamese letter on a page in English
-    is then the interface's own."""
+    is then the interface's own. The authenticator app's issuer name is configuration (the name the app shows, the
+    same in every language), so it is plain ASCII here too."""
+    settings.OTP_TOTP_ISSUER = "Provincial office"
     unit = UnitFactory(name="Test board", short_name="TB", code="TEST_BOARD")
     document = ResolutionFactory(title="Plain ASCII conclusion", number="1-KL/TU", issuing_body="Provincial office",
                                  signer="Signer", body="Plain text")
@@ -106,7 +108,9 @@ def ascii_world(db):
 
 PAGES = ["/", "/tasks/", "/tasks/{task}/", "/resolutions/", "/resolutions/{document}/", "/directives/",
          "/directives/{directive}/", "/dashboard/", "/calendar/", "/resolutions/import/", "/notifications/",
-         "/outbox/", "/preferences/"]
+         "/outbox/", "/accounts/password_change/", "/accounts/2fa/setup/"]
+# the notification preferences have no page of their own: their form is on /notifications/ (a POST to
+# /notifications/preferences/)
 
 
 @pytest.mark.parametrize("who", ["office", "leader"])
