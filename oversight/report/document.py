@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
@@ -53,7 +54,8 @@ def render(data: ReportData) -> bytes:
     core = document.core_properties
     core.title = _("Báo cáo kết quả thực hiện các nội dung chỉ đạo %(period)s") % {"period": period.label}
     core.author = _("Văn phòng Tỉnh ủy Hậu Giang")
-    core.language = "vi-VN"
+    # the language the report is written in (the requester's), for Word's spelling and hyphenation
+    core.language = "en-GB" if (get_language() or "").startswith("en") else "vi-VN"
 
     _header(document, data)
     para(document, "", 14)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.factories import DirectiveFactory, ResolutionFactory, TaskFactory, UnitFactory, leader, office_user
+from tests.factories import (DirectiveFactory, ProgressReportFactory, ResolutionFactory, TaskFactory, UnitFactory, leader,
+                             office_user)
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["accounts", "config", "core", "devtools", "intake", "notifications", "oversight", "resolutions", "tasks",
@@ -102,6 +103,11 @@ def ascii_world(db, settings):
                        deadline=datetime.date.today() + datetime.timedelta(days=20))
     office = office_user(first_name="Anna", last_name="Office", username="office.ascii")
     head = leader(unit, first_name="Ben", last_name="Leader", username="leader.ascii")
+    # an overdue task and a progress report: the pages, the export and the report show their overdue parts too
+    other = UnitFactory(name="Other board", short_name="OB", code="OTHER_BOARD")
+    TaskFactory(lead=other, directive=directive, title="Late task", description="Late description",
+                deadline=datetime.date.today() - datetime.timedelta(days=10))
+    ProgressReportFactory(task=task, author=head, text="Plain progress", percent=40)
     return {"unit": unit, "document": document, "directive": directive, "task": task, "office": office,
             "leader": head}
 
@@ -129,3 +135,67 @@ def test_the_pages_in_english_show_no_vietnamese_word_of_their_own(client, ascii
         if words:
             seen[url] = words
     assert not seen, "Vietnamese left on English pages:\n" + "\n".join(f"{url}: {words}" for url, words in seen.items())
+
+
+def _xlsx_text(content: bytes) -> list[str]:
+    import io
+
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    parts = [sheet.title for sheet in book.worksheets]
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            parts += [str(value) for value in row if isinstance(value, str)]
+    return parts
+
+
+def _docx_text(content: bytes) -> list[str]:
+    import io
+
+    from docx import Document
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+
+    def cells(tables):
+        for table in tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    parts.extend(p.text for p in cell.paragraphs)
+                    cells(cell.tables)
+    cells(document.tables)
+    parts.append(document.core_properties.title or "")
+    return [p for p in parts if p.strip()]
+
+
+def _vietnamese_parts(parts: list[str]) -> list[str]:
+    """As _vietnamese_words, the kept names also in capitals (the report's heading: "HẬU GIANG PROVINCIAL PARTY
+    COMMITTEE")."""
+    found = []
+    for part in parts:
+        part = unicodedata.normalize("NFC", part)
+        for kept in KEPT:
+            part = re.sub(re.escape(kept), "", part, flags=re.IGNORECASE)
+        if VIETNAMESE.search(part):
+            found.append(part[:80])
+    return found
+
+
+def test_the_excel_export_and_the_word_report_follow_the_requesters_language(client, ascii_world):
+    """The export and the report are written in the request, in the language the office reads the portal in."""
+    client.force_login(ascii_world["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    export = client.get("/tasks/export.xlsx")
+    assert export.status_code == 200
+    assert not _vietnamese_parts(_xlsx_text(b"".join(export.streaming_content)))
+    year = datetime.date.today().year
+    report = client.get("/reports/implementation.docx", {"period": str(year)})
+    assert report.status_code == 200
+    assert not _vietnamese_parts(_docx_text(report.content))
+    assert _docx_language(report.content) == "en-GB"
+
+
+def _docx_language(content: bytes) -> str:
+    import io
+
+    from docx import Document
+    return Document(io.BytesIO(content)).core_properties.language
