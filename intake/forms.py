@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import INVALID_CHOICE, REQUIRED, DateField, TextField
 from resolutions.models import Resolution
@@ -68,7 +69,7 @@ class DocumentDetailsForm(forms.Form):
     issued_on = DateField(label=_("Ngày ban hành"), required=False)
     issuing_body = TextField(label=_("Cơ quan ban hành"), required=False, max_length=255, textarea=False)
     signer = TextField(label=_("Người ký"), required=False, max_length=255, textarea=False)
-    title = TextField(label=_("Trích yếu"), required=False, max_length=500, rows=2)
+    title = TextField(label=pgettext_lazy("document", "Trích yếu"), required=False, max_length=500, rows=2)
 
     def __init__(self, *args, confirming: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +135,7 @@ class ImportItemForm(forms.Form):
     where to split it. Prefixed by the item's id, so one page posts them all."""
 
     short_title = TextField(
-        label=_("Trích yếu"), required=False, max_length=SHORT_TITLE_MAX, textarea=False,
+        label=pgettext_lazy("directive", "Trích yếu"), required=False, max_length=SHORT_TITLE_MAX, textarea=False,
         help_text=_("Vài chữ gọi tên nội dung chỉ đạo trong danh sách, thư nhắc và báo cáo; toàn văn vẫn được giữ. "
                     "Để trống: dùng trích yếu đề xuất."))
     leads = AssigneeField(label=_("Chủ trì"))

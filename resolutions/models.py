@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .parsing.titles import SHORT_TITLE_MAX, short_title
@@ -25,7 +26,7 @@ class Resolution(models.Model):
 
     kind = models.CharField(_("loại văn bản"), max_length=32, choices=Kind.choices, default=Kind.KET_LUAN)
     number = models.CharField(_("số, ký hiệu"), max_length=64, blank=True, help_text=_("Ví dụ: 15-KL/TU"))
-    title = models.CharField(_("trích yếu"), max_length=500)
+    title = models.CharField(pgettext_lazy("document", "trích yếu"), max_length=500)
     issued_on = models.DateField(_("ngày ban hành"))
     issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255, default="Tỉnh ủy Hậu Giang")
     signer = models.CharField(_("người ký"), max_length=255, blank=True)
@@ -89,7 +90,7 @@ class Directive(models.Model):
     text = models.TextField(_("nội dung"))
     # A few words that name the directive in lists, emails and exports (trích yếu): proposed by the importer
     # (resolutions.parsing.titles.short_title), edited in the review step; the full text stays on the directive.
-    short_title = models.CharField(_("trích yếu"), max_length=SHORT_TITLE_MAX, blank=True)
+    short_title = models.CharField(pgettext_lazy("directive", "trích yếu"), max_length=SHORT_TITLE_MAX, blank=True)
     deadline_text = models.CharField(_("thời hạn (như văn bản ghi)"), max_length=255, blank=True)
     ongoing = models.BooleanField(_("thường xuyên"), default=False)
     scope_as_written = models.CharField(_("đối tượng (như văn bản ghi)"), max_length=500, blank=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.identity import scope_for
 from core.admin import HistoryAdmin
@@ -93,7 +94,7 @@ class ResolutionAdmin(HistoryAdmin):
     def label(self, resolution):
         return resolution.number or resolution.get_kind_display()
 
-    @admin.display(description=_("trích yếu"), ordering="title")
+    @admin.display(description=pgettext_lazy("document", "trích yếu"), ordering="title")
     def short_title(self, resolution):
         return Truncator(resolution.title).chars(120)
 
