@@ -172,7 +172,7 @@ def sections(board: Dashboard) -> list[Section]:
         trend_empty = str(trend["none"])
     return [
         Section(
-            "standingByUnit", "stacked", str(_("Tình trạng nhiệm vụ theo đơn vị chủ trì")),
+            "standingByUnit", "stacked", str(_("Tình hình thực hiện theo đơn vị chủ trì")),
             str(_("Biểu đồ cột chồng: tình trạng nhiệm vụ của các đơn vị chủ trì có nhiều nhiệm vụ quá hạn nhất. "
                   "Số liệu trong bảng dưới đây.")),
             str(_("Số nhiệm vụ trong kỳ theo đơn vị chủ trì và tình trạng, đơn vị có nhiều nhiệm vụ quá hạn nhất "
@@ -245,7 +245,7 @@ def all_units_table(board: Dashboard, sort: str, page_number) -> tuple[Section, 
             # The units outside the scope and the total, once, at the end of the last page.
             rows += _tail_rows(board)
         section = Section(
-            "standingByUnit", "stacked", str(_("Tình trạng nhiệm vụ theo đơn vị chủ trì")), "",
+            "standingByUnit", "stacked", str(_("Tình hình thực hiện theo đơn vị chủ trì")), "",
             str(_("Tất cả các đơn vị chủ trì có nhiệm vụ trong kỳ, đơn vị có nhiều nhiệm vụ quá hạn nhất lên "
                   "đầu.")),
             unit_headers(), rows, str(_("Không có nhiệm vụ nào trong kỳ.")), bars=0, width="",

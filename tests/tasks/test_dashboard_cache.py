@@ -95,7 +95,7 @@ def test_the_board_is_cached_per_language(client, portfolio):
     assert "Nhiệm vụ trong kỳ" not in english.content.decode()
     # The tables and the charts' data, cached with the board, follow the language too.
     assert "Task standing by lead unit" in english.content.decode() and "Show the data table" in english.content.decode()
-    assert "Tình trạng nhiệm vụ theo đơn vị chủ trì" not in english.content.decode()
+    assert "Tình hình thực hiện theo đơn vị chủ trì" not in english.content.decode()
 
 
 def test_a_cache_that_does_not_answer_only_costs_the_build(client, portfolio, settings):
