@@ -244,7 +244,8 @@ def _add_chunk(world: World, first: int, last: int, rng: random.Random, today, n
             history.append(_history_row(
                 task_history, task, date=min(now, task.completed_at or now), kind="~", user_id=office,
                 reason={Task.Status.DONE: "Xác nhận hoàn thành", Task.Status.CANCELLED: "Hủy nhiệm vụ",
-                        Task.Status.PROPOSED: "Đề nghị hoàn thành", Task.Status.RETURNED: "Trả lại"}[task.status],
+                        Task.Status.PROPOSED: str(Task.Status.PROPOSED.label),
+                        Task.Status.RETURNED: str(Task.Status.RETURNED.label)}[task.status],
             ))
         if task.original_deadline != task.deadline:
             extensions.append(ExtensionRequest(

@@ -190,3 +190,10 @@ def test_the_task_list_names_each_tasks_document_and_clause_under_its_title(clie
     assert page.count("Tham mưu ban hành Chỉ thị thay thế Chỉ thị số 05") == 2
     assert "Phát biểu bế mạc Hội nghị Tỉnh ủy lần thứ 8 · II (2)" in page
     assert "Kết luận số 15-KL/TU · I (3)" in page
+
+
+def test_a_task_page_opens_onto_its_directives_units(client, world):
+    client.force_login(leader(world["tuyen_giao"]))
+    page = client.get(world["late"].get_absolute_url()).content.decode()
+    assert f'href="/directives/{world["propaganda"].pk}/"' in page and "Các đơn vị cùng thực hiện" in page
+    assert client.get(f'/directives/{world["propaganda"].pk}/').status_code == 200

@@ -440,6 +440,27 @@ def test_the_weekly_summary_goes_to_the_office_and_the_standing_committee_on_the
     assert sweep.weekly_summary(D(2026, 3, 16)) == []  # the same Monday again: nothing new
 
 
+def test_the_weekly_summary_says_an_extension_granted_for_another_date_as_the_timeline_does():
+    from tasks.models import ExtensionRequest
+
+    office = office_user()
+    unit = UnitFactory(name="Sở Y tế")
+    asker = member(unit)
+    task = task_due(D(2026, 3, 20), lead=unit, title="Rà soát trang thiết bị")
+    request = ExtensionRequest.objects.create(
+        task=task, unit=unit, requested_by=asker, current_deadline=D(2026, 3, 20), requested_deadline=D(2026, 4, 30),
+        granted_deadline=D(2026, 4, 15), reason="Chờ số liệu", status=ExtensionRequest.Status.APPROVED,
+        decided_by=office)
+    ExtensionRequest.objects.filter(pk=request.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2026, 3, 12, 9)))
+
+    sweep.weekly_summary(D(2026, 3, 16))
+    send_all()
+
+    [to_office] = sent_to(office.email)
+    assert "Đồng ý gia hạn đến 15/04/2026 (đề nghị 30/04/2026)" in to_office.body
+
+
 # --- The office's settings ----------------------------------------------------------------------------------
 
 
