@@ -28,3 +28,16 @@ def comrade(user) -> str:
         return _("Hệ thống")
     name = full_name(user)
     return _("đồng chí %(name)s") % {"name": name} if name else user.get_username()
+
+
+def person_column(field: str, label):
+    """An admin list column naming the person in `field` as `person` does (the admin would print the username):
+    `list_display = (…, person_column("author", _("người báo cáo")), …)`; sorted by family name."""
+    from django.contrib import admin
+
+    @admin.display(description=label, ordering=f"{field}__last_name")
+    def column(obj):
+        return person(getattr(obj, field)) if getattr(obj, f"{field}_id") else "—"
+
+    column.__name__ = f"{field}_person"
+    return column

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import person_column
 from core.admin import PortalAdminMixin
 from core.dates import dmy
 from tasks.admin.common import TaskScopedAdmin
@@ -18,7 +19,7 @@ from .models import Notification, NotificationPreference, OutgoingEmail, Reminde
 
 @admin.register(Notification)
 class NotificationAdmin(PortalAdminMixin, TaskScopedAdmin):
-    list_display = ("kind", "task", "recipient", "due_dmy", "status", "sent_dmy")
+    list_display = ("kind", "task", person_column("recipient", _("người nhận")), "due_dmy", "status", "sent_dmy")
     list_filter = ("status", "kind")
     search_fields = ("task__title", "recipient__username", "recipient__email")
     date_hierarchy = "due_on"
@@ -65,7 +66,7 @@ class ReminderPolicyAdmin(PortalAdminMixin, admin.ModelAdmin):
 class OutgoingEmailAdmin(PortalAdminMixin, admin.ModelAdmin):
     """Read-only: the office's page for it is /outbox/; here it can also send a selection again."""
 
-    list_display = ("day", "kind", "recipient", "recipient_unit", "to_address", "status", "attempts", "sent_at",
+    list_display = ("day", "kind", person_column("recipient", _("người nhận")), "recipient_unit", "to_address", "status", "attempts", "sent_at",
                     "last_error")
     list_filter = ("status", "kind")
     search_fields = ("to_address", "recipient__username", "recipient_unit__name", "message_id")
@@ -94,7 +95,7 @@ class OutgoingEmailAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = ("user", "email_digest")
+    list_display = (person_column("user", _("người dùng")), "email_digest")
     list_filter = ("email_digest",)
     search_fields = ("user__username", "user__email")
     autocomplete_fields = ("user",)

@@ -349,3 +349,12 @@ def test_the_standing_committee_cannot_take_a_decision_from_the_list(standing, w
     extension.refresh_from_db()
     assert extension.status == ExtensionRequest.Status.PENDING
     assert 'value="approve"' not in standing.get(changelist(ExtensionRequest)).content.decode()
+
+
+def test_the_admin_lists_name_people_as_vietnamese_do_not_by_login(office, world):
+    unit = UnitFactory()
+    author = member(unit, first_name="Tuyên", last_name="Lê Thị", username="tuyengiao.chuyenvien")
+    task = TaskFactory(lead=unit, title="Tuyên truyền phòng cháy")
+    ProgressReport.objects.create(task=task, unit=unit, author=author, text="Đã tổ chức 12 buổi.", percent=40)
+    page = office.get(changelist(ProgressReport)).content.decode()
+    assert "Lê Thị Tuyên" in page and ">tuyengiao.chuyenvien<" not in page

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import person_column
 from core.admin import HistoryAdmin, PortalAdminMixin
 from core.dates import dmy
 
@@ -50,7 +51,7 @@ def decide_each(model_admin, request, items, decide, done_message: str):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(PortalAdminMixin, TaskScopedAdmin):
     inlines = [AttachmentInline]
-    list_display = ("task", "unit", "author", "kind", "percent", "created_dmy")
+    list_display = ("task", "unit", person_column("author", _("người báo cáo")), "kind", "percent", "created_dmy")
     list_filter = ("kind",)
     search_fields = ("task__title", "text", "unit__name")
     date_hierarchy = "created_at"
@@ -97,7 +98,8 @@ class ExtensionRequestAdmin(TaskScopedAdmin, HistoryAdmin):
 @admin.register(Review)
 class ReviewAdmin(TaskScopedAdmin, HistoryAdmin):
     inlines = [AttachmentInline]  # the documents sent with the proposal
-    list_display = ("task", "proposed_by", "proposed_dmy", "outcome", "reviewer")
+    list_display = ("task", person_column("proposed_by", _("người đề nghị")), "proposed_dmy", "outcome",
+                    person_column("reviewer", _("người đánh giá")))
     list_filter = ("outcome",)
     search_fields = ("task__title", "result", "comment")
     list_select_related = ("task", "proposed_by", "reviewer")
