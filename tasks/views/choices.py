@@ -67,9 +67,10 @@ def document_choices(request):
 
     def result(row):
         pk, kind, number, title = row
-        # The label the drop-down shows for the chosen document (Resolution.__str__), the title below it.
-        return {"value": str(pk), "text": str(Resolution(pk=pk, kind=kind, number=number, title=title)),
-                "detail": title}
+        # The label the drop-down shows for the chosen document (Resolution.__str__), the title below it unless the
+        # label is already the title (a document without a number): a name is written once.
+        text = str(Resolution(pk=pk, kind=kind, number=number, title=title))
+        return {"value": str(pk), "text": text, "detail": title if title not in text else ""}
 
     rows = visible_resolutions(request.user).order_by("-issued_on", "-id").values_list("pk", "kind", "number",
                                                                                         "title")

@@ -409,6 +409,12 @@ def test_the_document_search_ignores_diacritics_and_answers_a_bounded_page_newes
     assert len(choices(office, "document").json()["results"]) == CHOICES_LIMIT
 
 
+def test_a_document_without_a_number_is_named_once_in_the_document_search(office):
+    ResolutionFactory(kind="phat_bieu", number="", title="Phát biểu bế mạc Hội nghị Tỉnh ủy lần thứ 8")
+    [found] = choices(office, "document", q="be mac").json()["results"]
+    assert (found["text"], found["detail"]) == ("Phát biểu bế mạc Hội nghị Tỉnh ủy lần thứ 8", "")
+
+
 def test_the_unit_search_answers_the_persons_active_units_only(client, units):
     child = UnitFactory(name="Phòng Tuyên truyền", short_name="PTT", parent=units["tuyen_giao"])
     UnitFactory(name="Phòng Tuyên truyền cũ", parent=units["tuyen_giao"], active=False)
