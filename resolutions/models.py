@@ -70,9 +70,14 @@ class Resolution(models.Model):
         kind = str(self.get_kind_display())
         if self.number:
             return _("%(kind)s số %(number)s") % {"kind": kind, "number": self.number}
-        if self.title.casefold().startswith(kind.casefold()):
+        if self.title_names_kind:
             return self.title
         return f"{kind}: {self.title}"
+
+    @property
+    def title_names_kind(self) -> bool:
+        """The title already says what kind of document it is ("Phát biểu bế mạc Hội nghị …")."""
+        return self.title.casefold().startswith(str(self.get_kind_display()).casefold())
 
     def get_absolute_url(self):
         return reverse("tasks:document", args=[self.pk])

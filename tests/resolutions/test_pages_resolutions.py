@@ -50,6 +50,17 @@ def test_the_document_shows_its_header_and_directives_in_order_with_anchors(clie
     assert "I.3" in page and "(1)" in page
 
 
+def test_the_documents_name_is_written_once_in_its_header(client, speech):
+    resolution, _, _ = speech
+    client.force_login(office_user())
+    eyebrow = 'class="text-uppercase small fw-semibold text-body-secondary mb-1"'
+    page = client.get(reverse("tasks:document", args=[resolution.pk])).content.decode()
+    assert eyebrow not in page  # no "PHÁT BIỂU BẾ MẠC" above "Phát biểu bế mạc Hội nghị …"
+    numbered = ResolutionFactory(number="15-KL/TU", title="Về công tác cán bộ")
+    page = client.get(reverse("tasks:document", args=[numbered.pk])).content.decode()
+    assert eyebrow in page and "15-KL/TU" in page.split(eyebrow, 1)[1].split("</p>", 1)[0]
+
+
 def test_each_directive_rolls_up_its_units(client, speech):
     resolution, _first, second = speech
     units = [UnitFactory() for _ in range(4)]
