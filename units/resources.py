@@ -21,6 +21,7 @@ from import_export import fields, resources, widgets
 from core.text import search_key
 
 from .models import Membership, MembershipRole, Unit, UnitKind
+from .services import normalise_aliases
 
 User = get_user_model()
 
@@ -91,12 +92,8 @@ class AliasesWidget(widgets.Widget):
     """A list written as one cell, items separated by "; " (a newline is accepted too)."""
 
     def clean(self, value, row=None, **kwargs):
-        items = []
-        for item in ("" if value is None else str(value)).replace("\n", ";").split(";"):
-            item = _text(item)
-            if item and item not in items:
-                items.append(item)
-        return items
+        # kept as every alias list is kept (units.services.normalise_aliases: NFC, single spaces, no duplicates)
+        return normalise_aliases(("" if value is None else str(value)).replace("\n", ";").split(";"))
 
     def render(self, value, obj=None, **kwargs):
         return "; ".join(value or [])
