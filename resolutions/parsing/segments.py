@@ -10,7 +10,6 @@ from .classify import VERB_START
 from .directory import Directory
 
 
-
 def _past_commas(s: str, pos: int) -> int:
     while pos < len(s) and s[pos] in " ,":
         pos += 1
@@ -21,11 +20,6 @@ def _past_commas(s: str, pos: int) -> int:
 _BOUNDARY = re.compile(r"(?:[;.]\s+|\n+)(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|sau đó|riêng)\s*,?\s*)?")
 _LATE_TRIGGER = re.compile(r"[^,.;:\n]{0,40}?(?<!\w)" + TRIGGER_WORDS + r"\s+(?!cầu)")
 _TRIGGER_START = re.compile(TRIGGER_WORDS + r"\s+(?!cầu)")
-# what a unit opening a clause does when it is that clause's lead
-_LEAD_VERB = re.compile(r"[\s,]*(?:(?:có trách nhiệm|chịu trách nhiệm)|chủ trì|khẩn trương|chỉ đạo|chủ động|"
-                        r"tham mưu|phối hợp|rà soát|hướng dẫn|tổ chức|triển khai|xây dựng|thực hiện|tăng cường|"
-                        r"đẩy nhanh|vận động|hoàn thành|theo dõi|kiểm tra|bố trí|mở|cập nhật|nghiên cứu|lập|"
-                        r"tiếp tục|tập trung|ban hành)(?!\w)")
 
 
 def leads(a: Assignment) -> set[str]:
@@ -65,7 +59,7 @@ def split_points(directory: Directory, text: str, folded: str) -> list[int]:
             # a unit (or a name the directory does not know) opening the clause and acting as its lead
             a = read_assignment(directory, text[pos:], rest)
             after = a.subject[-1].end if a.subject else 0
-            if not (a.subject and a.found and (_LEAD_VERB.match(rest, after) or VERB_START.match(rest, _past_commas(rest, after)))):
+            if not (a.subject and a.found and VERB_START.match(rest, _past_commas(rest, after))):
                 continue  # "…; Sở Tài chính bảo đảm kinh phí …": a body, then what it does
         part = read_assignment(directory, text[pos:], rest)
         mine = leads(part)
