@@ -43,9 +43,14 @@ _CITED_AFTER = re.compile(
     r"\s*,?\s*(?:của|do)\s+(?:bộ chính trị|ban bí thư|ban chấp hành|ban thường vụ|thường trực|tỉnh ủy|ủy ban|ubnd|"
     r"hđnd|hội đồng|chính phủ|thủ tướng|trung ương|quốc hội|bộ\s|sở\s|ban\s|btv|bch)")
 
-STRONG_ONGOING = re.compile(r"(?<!\w)(?:thường xuyên|lâu dài|hằng năm|hàng năm|hằng tháng|hàng tháng|hằng quý|"
-                            r"hàng quý|hằng tuần|hàng tuần|hằng ngày|hàng ngày|định kỳ|liên tục|thường kỳ)(?!\w)")
-WEAK_ONGOING = re.compile(r"(?<!\w)(?:tiếp tục|trong thời gian tới|thời gian tới|từ nay về sau|trong thời gian đến)(?!\w)")
+_STRONG_WORDS = (r"thường xuyên|lâu dài|hằng năm|hàng năm|hằng tháng|hàng tháng|hằng quý|hàng quý|hằng tuần|"
+                 r"hàng tuần|hằng ngày|hàng ngày|định kỳ|liên tục|thường kỳ")
+_WEAK_WORDS = r"tiếp tục|trong thời gian tới|thời gian tới|từ nay về sau|trong thời gian đến|thời gian đến"
+STRONG_ONGOING = re.compile(r"(?<!\w)(?:" + _STRONG_WORDS + r")(?!\w)")
+WEAK_ONGOING = re.compile(r"(?<!\w)(?:" + _WEAK_WORDS + r")(?!\w)")
+# a heading or intro over continuing work: the ongoing words, and the words of a plan's direction
+CONTINUING_HEADING = re.compile(r"(?<!\w)(?:" + _STRONG_WORDS + "|" + _WEAK_WORDS +
+                                r"|định hướng|từ nay đến cuối nhiệm kỳ|những năm tiếp theo|năm tiếp theo)(?!\w)")
 ONE_OFF = re.compile(
     r"(?<!\w)(?:ban hành|sửa đổi|thay thế|sơ kết|tổng kết|trình(?! độ)(?!\w)|hoàn thành|hoàn thiện|dự thảo|khảo sát|"
     r"kiện toàn|nghiên cứu,? đề xuất|xây dựng (?:và ban hành )?(?:đề án|kế hoạch|chương trình|quy chế|quy định|"

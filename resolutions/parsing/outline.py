@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from . import classify as C
 from .assignees import Assignment, read_assignment
 from .blocks import Table
-from .dates import DateHit, deadline_of, find_dates
+from .dates import CONTINUING_HEADING, DateHit, deadline_of, find_dates
 from .directory import Directory
 from .labels import NONE, Label, read_label, section_component
 from .model import ParseResult, Skipped
@@ -27,8 +27,6 @@ _CLOSING = re.compile(r"(?:xin trân trọng cảm ơn|trân trọng cảm ơn|x
                       r"chúc các đồng chí|chúc hội nghị|kính chúc|chúc sức khỏe)(?!\w)")
 _CLOSING_AHEAD = re.compile(r"cảm ơn|chúc|bế mạc|kết thúc|hoàn thành (?:toàn bộ |tất cả )?(?:các )?nội dung|"
                             r"thành công tốt đẹp|trân trọng")
-_CONTINUING = re.compile(r"(?<!\w)(?:thời gian tới|thời gian đến|định hướng|thường xuyên|lâu dài|tiếp tục|"
-                         r"từ nay đến cuối nhiệm kỳ|những năm tiếp theo|năm tiếp theo)(?!\w)")
 _TERMINAL = re.compile(r"[.;!?…]\s*[\"”’')]*\s*$")
 
 
@@ -260,7 +258,7 @@ class Outline:
             texts = ([n.entry.body] if n.entry is not None and n.role in ("heading", "container") else []) + [
                 c.text for c in n.content if c.kind == "para" and c.text.rstrip().endswith(":")]
             for t in texts:
-                m = _CONTINUING.search(self.fold(t))
+                m = CONTINUING_HEADING.search(self.fold(t))
                 if m:
                     return t[m.start():m.end()]
             n = n.parent
