@@ -63,7 +63,7 @@ from tasks.access import visible_tasks
 from tasks.filters import filter_tasks, in_period
 from tasks.models import Assignment, Task
 from tasks.choices import OPEN_STATUSES
-from tasks.standing import Standing, standing_condition
+from tasks.standing import Standing, standing_condition, standing_of
 
 from .forms import Selection
 from .links import COUNTED, DUE, OPEN_DATED, list_prefix, list_url, standing_links
@@ -226,8 +226,8 @@ def _trend(board: Dashboard, tasks: QuerySet[Task], narrowing: dict, period: Per
     overdue_now = due_ahead = 0
     for deadline, status, stop, n in rows:
         if status in OPEN_STATUSES:
-            if deadline < today:
-                overdue_now += n
+            if standing_of(status=status, deadline=deadline, completed_at=None, today=today) == Standing.OVERDUE:
+                overdue_now += n  # the standing's own rule, as the home page and the list count it
             elif deadline <= ahead:
                 due_ahead += n
         # Overdue at the points after its deadline and before the one it was completed by.
