@@ -166,6 +166,7 @@ def page_specs(ctx: Context):
     list_query = urlencode(LIST_FILTER, doseq=True)
     return [
         ("home", "Trang chủ của đơn vị (/)", "lãnh đạo đơn vị", ctx.leader, "/"),
+        ("office_home", "Trang chủ của Văn phòng (/)", "văn phòng", ctx.office, "/"),
         ("list", "Danh sách nhiệm vụ của đơn vị, có lọc", "lãnh đạo đơn vị", ctx.leader, f"/tasks/?{list_query}"),
         ("office_list", "Danh sách nhiệm vụ của Văn phòng", "văn phòng", ctx.office, "/tasks/"),
         ("detail", "Chi tiết nhiệm vụ", "lãnh đạo đơn vị", ctx.leader, f"/tasks/{ctx.task_pk}/"),
