@@ -10,6 +10,7 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 
+from core.broker import publish_within
 from units.models import Unit
 
 from . import delivery, queue, sweep
@@ -58,7 +59,7 @@ def send_digest(self, email_id, **kwargs):
     for outcome in others:
         if outcome.status == "deferred":
             # If the broker is gone, the row is pending with next_attempt_at and the sweep hands it over again.
-            queue.publish_within(
+            publish_within(
                 lambda email=outcome.email_id, delay=outcome.retry_in: send_digest.apply_async(
                     (email,), countdown=delay, retry=False),
                 what=f"the retry of email {outcome.email_id}",

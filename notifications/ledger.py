@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.broker import publish
 from core.dates import local_today
 from tasks.events import FOR_DECIDERS
 from tasks.models import Assignment, Task
@@ -20,7 +21,7 @@ from tasks.policy import deciders
 from units.models import Membership, Unit
 
 from .models import Notification
-from .queue import SEND_PENDING, publish
+from .queue import SEND_PENDING
 
 User = get_user_model()
 

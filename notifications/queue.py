@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from celery import current_app
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+
+from core.broker import publisher_pool
 
 from .models import OutgoingEmail
 
@@ -32,44 +32,6 @@ SEND_PENDING = "portal.send_pending_notifications"
 
 def claim_timeout() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.PORTAL_MAIL_CLAIM_TIMEOUT)
-
-
-_publisher: ThreadPoolExecutor | None = None
-_publisher_pid: int | None = None
-
-
-def _publisher_pool() -> ThreadPoolExecutor:
-    global _publisher, _publisher_pid
-    if _publisher is None or _publisher_pid != os.getpid():  # a thread pool does not survive a fork
-        _publisher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="portal-publish")
-        _publisher_pid = os.getpid()
-    return _publisher
-
-
-def publish_within(publish, *, what: str) -> bool:
-    """Run `publish` (an apply_async) and wait for it at most PORTAL_BROKER_PUBLISH_TIMEOUT seconds.
-
-    The broker settings bound each socket operation, but a publish may take several of them (a health-check PING,
-    a reconnect, the command itself) when Redis is frozen rather than down. A web request must answer whatever
-    the broker does, so the wait is bounded here, on the wall clock. A publish given up on may still complete
-    later: that hands the same work over twice, which the claim makes harmless.
-    """
-    future = _publisher_pool().submit(publish)
-    try:
-        future.result(timeout=settings.PORTAL_BROKER_PUBLISH_TIMEOUT)
-    except FutureTimeout:
-        logger.warning("The broker did not take %s in time; the sweep will hand it over again.", what)
-        return False
-    except Exception:  # noqa: BLE001 - any broker error is survivable: the ledger keeps the work
-        logger.warning("Could not hand over %s; the sweep will hand it over again.", what, exc_info=True)
-        return False
-    return True
-
-
-def publish(task_name: str, *, what: str, **options) -> bool:
-    """Publish a Celery task by name (publish_within's bounded wait); False when the broker did not take it."""
-    return publish_within(lambda: current_app.send_task(task_name, retry=False, ignore_result=True, **options),
-                          what=what)
 
 
 def enqueue(email_ids: Iterable[int]) -> int:
@@ -92,7 +54,7 @@ def enqueue(email_ids: Iterable[int]) -> int:
                                       producer=producer)
                 published.append(email_id)
 
-    future = _publisher_pool().submit(publish_all)
+    future = publisher_pool().submit(publish_all)
     # Zero taken in the first interval is already "no progress": a frozen broker costs one timeout, not two.
     taken_before = 0
     while True:
