@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "config.apps.BackupCodesConfig",
     # The portal's apps, from the bottom up (docs/architecture.md; .importlinter holds the arrows to this order).
     "core",
+    "jobs",
     "units",
     "accounts",
     "resolutions",
@@ -330,6 +331,20 @@ PORTAL_MAIL_MAX_ATTEMPTS = int(os.environ.get("PORTAL_MAIL_MAX_ATTEMPTS", "8"))
 PORTAL_MAIL_TASK_TIME_LIMIT = 4 * EMAIL_TIMEOUT + 30
 # The longest a request waits for the broker to take a message (a frozen Redis can take several socket timeouts).
 PORTAL_BROKER_PUBLISH_TIMEOUT = float(os.environ.get("PORTAL_BROKER_PUBLISH_TIMEOUT", "1.0"))
+
+# --- Exports and reports in the background (jobs) ---------------------------------------------------------
+# An export of the task list with at most this many rows is a direct download; above it (and a report with more
+# than PORTAL_REPORT_DIRECT_ROWS tasks in its appendix) the request starts a job and answers with its page.
+PORTAL_EXPORT_DIRECT_ROWS = int(os.environ.get("PORTAL_EXPORT_DIRECT_ROWS", "5000"))
+PORTAL_REPORT_DIRECT_ROWS = int(os.environ.get("PORTAL_REPORT_DIRECT_ROWS", "1000"))
+# A finished file is kept this many hours, then deleted by the periodic pass (portal.tend_jobs); the job's row is
+# forgotten after PORTAL_JOBS_KEEP_DAYS.
+PORTAL_JOBS_KEEP_HOURS = int(os.environ.get("PORTAL_JOBS_KEEP_HOURS", "24"))
+PORTAL_JOBS_KEEP_DAYS = int(os.environ.get("PORTAL_JOBS_KEEP_DAYS", "30"))
+# At most this many of one person's jobs waiting or running at once.
+PORTAL_JOBS_PER_PERSON = int(os.environ.get("PORTAL_JOBS_PER_PERSON", "3"))
+# A job still running after this many seconds is stopped (Celery's soft time limit) and the person told why.
+PORTAL_JOB_TIME_LIMIT = int(os.environ.get("PORTAL_JOB_TIME_LIMIT", "900"))
 
 # --- Forms and interface ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("", include("intake.urls")),
+    path("", include("jobs.urls")),
     path("", include("notifications.urls")),
     path("", include("oversight.urls")),
     path("", include("tasks.urls")),

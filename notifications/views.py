@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from jobs.selectors import ready_files
 
 from . import services
 from .delivery import describe, resend
@@ -25,6 +26,7 @@ from .models import OutgoingEmail
 from .selectors import inbox, unread_count, wants_email_digest
 
 PAGE_SIZE = 30
+READY_FILES_SHOWN = 10  # the rest are in /files/
 
 
 @login_required
@@ -37,6 +39,7 @@ def notification_list(request):
     return render(request, "notifications/notification_list.html", {
         "page_obj": page, "notifications": page.object_list, "only_unread": only_unread,
         "unread": unread_count(request.user), "email_digest": wants_email_digest(request.user),
+        "ready_files": list(ready_files(request.user)[:READY_FILES_SHOWN]),
     })
 
 

@@ -11,34 +11,30 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.identity import scope_for
+from jobs.web import answer_with_job
 from core.dates import local_today
-from tasks.access import visible_tasks
-from tasks.filters import TaskFilter
 from units.models import Unit
 
-from . import calendar_feed, exports, report
+from . import background, calendar_feed, exports, report
 from .access import may_see_dashboard
 from .dashboard import cache as board_cache
 from .dashboard import links, tables
 from .dashboard.choice import dashboard_form
-from .dashboard.forms import DashboardFilterForm
 from .dashboard.page import BoardDrawing
-from .dashboard.periods import current_quarter
 from .models import CalendarToken
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _require_dashboard(user):
     if not may_see_dashboard(user):
@@ -101,25 +97,36 @@ def dashboard_view(request):
 @require_GET
 def export_tasks(request):
     """/tasks/export.xlsx: what /tasks/ shows with the same parameters: a sheet by directive (those of the tasks
-    shown) and a sheet of the tasks, one row per unit's task."""
+    shown) and a sheet of the tasks, one row per unit's task. Up to PORTAL_EXPORT_DIRECT_ROWS tasks the file itself;
+    more, a background job and a redirect to its page (jobs)."""
     user = request.user
-    # As in the list: a bad field is ignored, the others still filter.
-    tasks = TaskFilter(request.GET, visible_tasks(user), user=user).qs
+    tasks = background.exported_tasks(user, request.GET)
+    rows = tasks.count()
+    if rows > settings.PORTAL_EXPORT_DIRECT_ROWS:
+        title = ngettext("Danh sách nhiệm vụ (Excel), %(n)s nhiệm vụ", "Danh sách nhiệm vụ (Excel), %(n)s nhiệm vụ",
+                         rows) % {"n": number_format(rows, force_grouping=True)}
+        return answer_with_job(request, kind=background.TASKS_XLSX, title=title,
+                               params={"query": request.GET.urlencode()})
     return FileResponse(exports.workbook_file(user, tasks), as_attachment=True, filename=exports.export_filename(),
-                        content_type=XLSX)
+                        content_type=background.XLSX)
 
 
 @login_required
 @require_GET
 def implementation_report(request):
     """/reports/implementation.docx?period=2026-Q3 (or 2026-H1, 2026, custom with date_from and date_to),
-    optionally document and group: the quarterly report by default."""
+    optionally document and group: the quarterly report by default. With more than PORTAL_REPORT_DIRECT_ROWS tasks
+    in its appendix, a background job and a redirect to its page (jobs)."""
     user = request.user
     _require_dashboard(user)
     today = local_today()
-    form = DashboardFilterForm(request.GET, user=user, today=today, default_period=current_quarter(today))
-    data = report.collect(user, form.selection(), today)
-    response = HttpResponse(report.render(data), content_type=DOCX)
+    selection = background.report_form(user, request.GET, today).selection()
+    if report.size(user, selection, today) > settings.PORTAL_REPORT_DIRECT_ROWS:
+        title = _("Báo cáo kết quả thực hiện %(period)s") % {"period": selection.period.label}
+        return answer_with_job(request, kind=background.REPORT_DOCX, title=title,
+                               params={"query": request.GET.urlencode()})
+    data = report.collect(user, selection, today)
+    response = HttpResponse(report.render(data), content_type=background.DOCX)
     response["Content-Disposition"] = f'attachment; filename="{report.filename(data)}"'
     return response
 

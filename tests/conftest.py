@@ -251,12 +251,14 @@ def portal_worker(transactional_db, portal_var_dir):
 
     started = []
 
-    def start(*, email_url="smtp://127.0.0.1:9", redis_url=None, **env):
+    def start(*, email_url="smtp://127.0.0.1:9", redis_url=None, deferred=False, **env):
         target = harness.target_for(portal_var_dir, redis_url)
         harness.retarget(target)
         worker = harness.Worker(target, email_url=email_url, extra_env=env)
         started.append(worker)
-        return worker.start()
+        # deferred: this process publishes to the worker's queue at once, the worker starts when the test says
+        # (.start()): what was asked in between waits in the queue, as when every worker is busy.
+        return worker if deferred else worker.start()
 
     yield start
     for worker in started:
