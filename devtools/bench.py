@@ -15,9 +15,18 @@ growth of the process's peak resident memory (getrusage maxrss) over the sweep, 
 tracemalloc for the peak of its Python allocations; sweep_mb is the larger of the two. The sweep runs in a transaction
 that is rolled back, so every run measures the same work and leaves nothing behind.
 
+It writes the long documents as the background jobs they are (devtools.bench_jobs): the full export, an export of
+~10,000 rows beside it (memory must not grow with the rows) and the busiest quarter's report, each in a child
+process as the Celery worker would, timed, with the process's memory growth.
+
+With `--http` it then runs devtools.bench_http too (gunicorn with the production settings, each page over HTTP with
+a session cookie, the jobs through a real Celery worker) and prints the two sets of figures side by side.
+
 Pages whose URL does not resolve yet are reported "n/a". The last line printed is the contract:
 `bench: tasks=N list_p95_ms=X list_queries=Q floor_ratio=R admin_ratio=A dashboard_p95_ms=D dashboard_queries=E
-sweep_s=S sweep_mb=M`.
+sweep_s=S sweep_mb=M home_p95_ms=H office_home_p95_ms=O export_rows=N export_s=S export_mb=M export_10k_mb=M
+report_rows=N report_s=S report_mb=M`, and with --http also `http_home_p95_ms=… http_office_home_p95_ms=…
+http_list_p95_ms=… http_export_request_ms=… http_export_s=… http_report_request_ms=… http_report_s=…`.
 """
 from __future__ import annotations
 
@@ -55,7 +64,7 @@ from tasks.standing import Standing
 from tasks.views.lists import TaskListView
 from units.models import Membership, Unit
 
-from . import loadgen
+from . import bench_jobs, loadgen
 
 REQUESTS = 30
 WARMUP = 3
@@ -142,16 +151,9 @@ def build_context() -> Context:
     task_pk = busiest["task_id"] if busiest else (led[0] if led else None)
     document = (Resolution.objects.filter(number__endswith=loadgen.DOCUMENT_NUMBER_SUFFIX)
                 .order_by("-issued_on", "-id").first())
-    # The export: a deadline window holding about EXPORT_ROWS tasks (all of them when there are fewer).
-    with_deadline = Task.objects.filter(deadline__isnull=False).order_by("deadline")
-    total = with_deadline.count()
-    if total > EXPORT_ROWS:
-        start = with_deadline.values_list("deadline", flat=True)[(total - EXPORT_ROWS) // 2]
-        end = with_deadline.values_list("deadline", flat=True)[(total - EXPORT_ROWS) // 2 + EXPORT_ROWS - 1]
-        query = urlencode({"deadline_from": start.strftime("%d/%m/%Y"), "deadline_to": end.strftime("%d/%m/%Y")})
-        rows = Task.objects.filter(deadline__gte=start, deadline__lte=end).count()
-    else:
-        query, rows = "", Task.objects.count()
+    # The export: a deadline window holding at most EXPORT_ROWS tasks (all of them when there are fewer), so that
+    # it is a direct download (PORTAL_EXPORT_DIRECT_ROWS).
+    query, rows = bench_jobs.deadline_window(EXPORT_ROWS)
     return Context(office=office, leader=leader, leader_unit=leader_unit, task_pk=task_pk,
                    document_pk=document.pk if document else None, export_query=query, export_rows=rows)
 
@@ -335,10 +337,16 @@ def fmt(value, digits=1) -> str:
 
 
 def run(tasks: int, *, units: int | None = None, requests: int = REQUESTS, warmup: int = WARMUP,
-        sweep: bool = True, only: set[str] | None = None, out=print) -> str:
+        sweep: bool = True, only: set[str] | None = None, jobs: bool = True, http=None, out=print) -> str:
+    """`http`, when given, is called with (only, jobs) after the in-process figures and returns the results of
+    devtools.bench_http.run (the management command hands it in: bench_http itself builds on this module)."""
     summary = loadgen.generate(tasks, units=units, log=out)
     out(summary.line())
     ctx = build_context()
+    jobs = jobs and (not only or "jobs" in only)
+    asked = only
+    if only:
+        only = only - {"jobs"} or {"-"}  # jobs alone: no page
     overrides = dict(
         DEBUG=False,  # no query logging in the timings (CaptureQueriesContext turns it on for its own request)
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
@@ -354,7 +362,18 @@ def run(tasks: int, *, units: int | None = None, requests: int = REQUESTS, warmu
     finally:
         request_logger.setLevel(level)
     sweep_result = measure_sweep() if sweep else {"state": "n/a", "note": "skipped"}
-    return report(tasks, summary, ctx, results, sweep_result, out)
+    job_results = []
+    if jobs:
+        for result in bench_jobs.job_specs(ctx.office):
+            job_results.append(bench_jobs.measure_in_child(result, ctx.office))
+            out(f"  measured {result.key:<12} {result.state:<8} {fmt(result.seconds, 2)} s "
+                f"memory +{fmt(result.memory_mb)} MB ({result.rows} rows)")
+    http_results = []
+    if http:
+        out("")
+        out("through gunicorn (bench_http):")
+        http_results = http(asked, jobs)
+    return report(tasks, summary, ctx, results, sweep_result, out, job_results, http_results)
 
 
 def _measure_all(ctx, overrides, requests, warmup, only, out) -> list[Result]:
@@ -382,7 +401,7 @@ def print_table(header, rows, out) -> None:
         out("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
 
 
-def report(tasks, summary, ctx, results, sweep_result, out) -> str:
+def report(tasks, summary, ctx, results, sweep_result, out, job_results=(), http_results=()) -> str:
     by_key = {r.key: r for r in results}
     rows = [(r.label, r.who, r.state, fmt(r.p50), fmt(r.p95), "n/a" if r.queries is None else str(r.queries),
              str(len(r.times_ms))) for r in results]
@@ -397,6 +416,20 @@ def report(tasks, summary, ctx, results, sweep_result, out) -> str:
             f"(process peak {sweep_result['peak_mb']:.0f} MB); {sweep_result['outcome']}")
     else:
         out(f"sweep: {sweep_result.get('state')} ({sweep_result.get('note', '')})")
+    if job_results:
+        out("")
+        out("background jobs, written in a child process as the Celery worker writes them:")
+        print_table(("tệp", "trạng thái", "dòng", "giây", "bộ nhớ +MB", "đỉnh MB", "byte"),
+                    [(r.label, r.state, str(r.rows), fmt(r.seconds, 2), fmt(r.memory_mb), fmt(r.peak_mb),
+                      "n/a" if r.bytes is None else str(r.bytes)) for r in job_results], out)
+    http_pages = {r.key: r for r in http_results if not isinstance(r, bench_jobs.JobResult)}
+    if http_pages:
+        out("")
+        out("in-process beside through gunicorn (p50 / p95 ms):")
+        print_table(("trang", "trong tiến trình", "qua gunicorn"),
+                    [(r.label, f"{fmt(r.p50)} / {fmt(r.p95)}",
+                      f"{fmt(http_pages[r.key].p50)} / {fmt(http_pages[r.key].p95)}" if r.key in http_pages else "n/a")
+                     for r in results if r.key != "floor"], out)
 
     def p95(key):
         result = by_key.get(key)
@@ -413,7 +446,39 @@ def report(tasks, summary, ctx, results, sweep_result, out) -> str:
         f"bench: tasks={tasks} list_p95_ms={fmt(p95('list'))} list_queries={queries('list')} "
         f"floor_ratio={fmt(ratio(p95('list'), p95('floor')), 2)} admin_ratio={fmt(ratio(p95('list'), p95('admin')), 2)} "
         f"dashboard_p95_ms={fmt(p95('dashboard'))} dashboard_queries={queries('dashboard')} "
-        f"sweep_s={fmt(sweep_result.get('seconds'), 2)} sweep_mb={fmt(sweep_result.get('mb'), 0)}"
+        f"sweep_s={fmt(sweep_result.get('seconds'), 2)} sweep_mb={fmt(sweep_result.get('mb'), 0)} "
+        f"home_p95_ms={fmt(p95('home'))} office_home_p95_ms={fmt(p95('office_home'))}"
+        + _job_figures(job_results) + _http_figures(http_results)
     )
     out(line)
     return line
+
+
+def _job_figures(job_results) -> str:
+    jobs = {r.key: r for r in job_results}
+
+    def figure(key, name, digits):
+        result = jobs.get(key)
+        return fmt(getattr(result, name) if result and result.state == "ok" else None, digits)
+
+    export = jobs.get("export")
+    report_job = jobs.get("report")
+    return (f" export_rows={export.rows if export else 'n/a'} export_s={figure('export', 'seconds', 2)} "
+            f"export_mb={figure('export', 'memory_mb', 0)} export_10k_mb={figure('export_10k', 'memory_mb', 0)} "
+            f"report_rows={report_job.rows if report_job else 'n/a'} report_s={figure('report', 'seconds', 2)} "
+            f"report_mb={figure('report', 'memory_mb', 0)}")
+
+
+def _http_figures(http_results) -> str:
+    if not http_results:
+        return ""
+    by_key = {r.key: r for r in http_results}
+
+    def figure(key, name, digits=1):
+        result = by_key.get(key)
+        return fmt(getattr(result, name) if result and result.state == "ok" else None, digits)
+
+    return (f" http_home_p95_ms={figure('home', 'p95')} http_office_home_p95_ms={figure('office_home', 'p95')} "
+            f"http_list_p95_ms={figure('list', 'p95')} http_export_request_ms={figure('export', 'request_ms')} "
+            f"http_export_s={figure('export', 'seconds', 2)} http_report_request_ms={figure('report', 'request_ms')} "
+            f"http_report_s={figure('report', 'seconds', 2)}")

@@ -16,13 +16,14 @@ MIN_BYTES = {"ics": 200, "export": 2000}
 DEFAULT_MIN_BYTES = 2000
 
 
-def get(port: int, path: str, cookies: dict[str, str] | None, timeout: float):
+def get(port: int, path: str, cookies: dict[str, str] | None, timeout: float,
+        accept: str = "text/html,application/xhtml+xml,*/*"):
     """(status, headers, body, ms). A fresh connection each time: gunicorn's sync workers close it after each
-    answer anyway, so a browser pays the connection too."""
+    answer anyway, so a browser pays the connection too. Redirects are not followed."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        headers = {"Accept": "text/html,application/xhtml+xml,*/*", "Accept-Encoding": "identity",
+        headers = {"Accept": accept, "Accept-Encoding": "identity",
                    "User-Agent": "bench_http"}
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())

@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 
-from devtools.bench_mail import BenchError, database_url
+from devtools.bench_mail import BenchError, child_database_url
 
 from ..processes import stop_group
 from .client import HOST, get
@@ -34,18 +33,6 @@ NO_CACHE_SETTINGS = (
 BOOT_TIMEOUT = 60
 
 
-def server_database_url() -> str:
-    """The database this process uses, as a DATABASE_URL a separate process can open."""
-    url = database_url()
-    if url:
-        return url
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "sqlite" or connection.creation.is_in_memory_db(name):
-        raise BenchError(f"a server process cannot open this database ({connection.vendor} {name}): "
-                         "PostgreSQL or an SQLite file is needed")
-    return f"sqlite:///{Path(name).resolve()}"
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -56,7 +43,7 @@ def server_env(work: Path) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
     env.update(
         PORTAL_ENV_FILE="",  # the checkout's .env (DEBUG=1 after `make run`) must not fill in what is unset here
-        DEBUG="0", SECRET_KEY=settings.SECRET_KEY, DATABASE_URL=server_database_url(), ALLOWED_HOSTS=HOST,
+        DEBUG="0", SECRET_KEY=settings.SECRET_KEY, DATABASE_URL=child_database_url(), ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0",  # plain HTTP on loopback
         PORTAL_ADMIN_REQUIRE_2FA="0",  # the admin reference is measured past the 2FA gate, as devtools.bench does
         STATIC_ROOT=str(work / "static"), PORTAL_VAR_DIR=str(work / "var"), LOG_LEVEL="WARNING",
@@ -76,8 +63,9 @@ def collectstatic(env: dict[str, str]) -> None:
 class Server:
     """`python -m gunicorn -c deploy/gunicorn.conf.py <wsgi> --workers W` in a process group of its own."""
 
-    def __init__(self, work: Path, env: dict[str, str], *, workers: int, no_cache: bool = False):
-        self.name = "no-cache" if no_cache else "server"
+    def __init__(self, work: Path, env: dict[str, str], *, workers: int, no_cache: bool = False,
+                 name: str | None = None):
+        self.name = name or ("no-cache" if no_cache else "server")
         self.env = dict(env)
         if no_cache:
             folder = work / "no_cache_settings"

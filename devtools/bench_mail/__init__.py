@@ -39,7 +39,7 @@ from django.db import connection
 from notifications.models import OutgoingEmail
 
 from .common import GRACE, READY_TIMEOUT, TASKS_PER_UNIT, BenchError
-from .data import InPlace, OwnDatabase, bench_day, database_url, prepare  # noqa: F401 (database_url: for the reliability tests)
+from .data import InPlace, OwnDatabase, bench_day, child_database_url, database_url, prepare  # noqa: F401 (database_url: for the reliability tests; child_database_url: bench_http, bench_jobs)
 from .sink import Sink, free_port
 from .workers import Broker, Worker, broker_for, forget_queue, publish_sweep
 

@@ -35,6 +35,18 @@ def database_url() -> str | None:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def child_database_url() -> str:
+    """The database this process uses, as a DATABASE_URL a separate process can open."""
+    url = database_url()
+    if url:
+        return url
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor != "sqlite" or connection.creation.is_in_memory_db(name):
+        raise BenchError(f"a server process cannot open this database ({connection.vendor} {name}): "
+                         "PostgreSQL or an SQLite file is needed")
+    return f"sqlite:///{Path(name).resolve()}"
+
+
 class OwnDatabase:
     """A database of the run's own, created and migrated with Django's test-database machinery, then dropped."""
 

@@ -21,7 +21,7 @@ FIGURE = re.compile(r"\d+\.\d")
 
 def left_behind(output: str) -> list[str]:
     """The run's gunicorn processes still alive and its temporary folder if it still exists."""
-    pids = re.findall(r"gunicorn \([\w-]+\) pid (\d+)", output)
+    pids = re.findall(r"(?:gunicorn \([\w-]+\)|celery worker) pid (\d+)", output)
     assert pids, output
     folder = re.search(r"temporary folder: (\S+)", output)[1]
     return [f"pid {pid}" for pid in pids if Path(f"/proc/{pid}").exists()] + [folder] * Path(folder).exists()
@@ -43,6 +43,12 @@ def test_bench_http_measures_every_page_through_gunicorn_and_leaves_nothing_behi
         # Each page's own line: ok (HTTP 200 with a real body at every request), three timed requests.
         assert re.search(rf"^  measured {key} +ok +p50=", output, re.MULTILINE), output
     assert figures["failed"] == "0"
+    # The full export and the report as background jobs: the request redirected to the job's page, a real Celery
+    # worker wrote the file, the page's JSON said when it was ready, the download was the file.
+    assert figures["export_rows"] == "300"
+    for key in ("export_request_ms", "export_s", "report_request_ms", "report_s", "export_10k_s"):
+        assert re.fullmatch(r"\d+\.\d+", figures[key]), (key, last)
+    assert "celery worker pid" in output and "gunicorn (jobs) pid" in output
     assert "n/a" not in output.split("\n\ntasks=")[1].split("note:")[0]  # the table: no page missing
     # The page built without the board cache had a server of its own, with a dummy cache.
     assert "gunicorn (no-cache) pid" in output

@@ -84,10 +84,31 @@ def test_the_command_says_what_it_did(capsys):
     assert lines[-1].startswith("generate_load: present tasks=40")
 
 
+CONTRACT = (r"bench: tasks=30 list_p95_ms=\S+ list_queries=\S+ floor_ratio=\S+ admin_ratio=\S+ "
+            r"dashboard_p95_ms=\S+ dashboard_queries=\S+ sweep_s=\S+ sweep_mb=\S+ home_p95_ms=\S+ "
+            r"office_home_p95_ms=\S+ export_rows=\S+ export_s=\S+ export_mb=\S+ export_10k_mb=\S+ "
+            r"report_rows=\S+ report_s=\S+ report_mb=\S+")
+
+
 def test_the_bench_ends_with_the_contract_line(capsys):
-    call_command("bench", tasks=30, no_sweep=True)
+    call_command("bench", tasks=30, no_sweep=True, no_jobs=True)
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert re.fullmatch(
-        r"bench: tasks=30 list_p95_ms=\S+ list_queries=\S+ floor_ratio=\S+ admin_ratio=\S+ "
-        r"dashboard_p95_ms=\S+ dashboard_queries=\S+ sweep_s=\S+ sweep_mb=\S+", last
-    ), last
+    assert re.fullmatch(CONTRACT, last), last
+    assert re.search(r" home_p95_ms=\d+\.\d office_home_p95_ms=\d+\.\d ", last), last
+
+
+@pytest.mark.worker  # a child process writes the jobs: on SQLite the test database is then a file it can open
+def test_the_bench_writes_the_full_export_and_the_report_as_jobs_and_says_how_long_they_took(
+    capsys, transactional_db
+):
+    call_command("bench", tasks=30, no_sweep=True, only="jobs")
+    output = capsys.readouterr().out
+    last = output.strip().splitlines()[-1]
+    assert re.fullmatch(CONTRACT, last), last
+    figures = dict(pair.split("=", 1) for pair in last.split()[1:])
+    assert figures["export_rows"] == "30"
+    for key in ("export_s", "report_s", "export_mb"):
+        assert re.fullmatch(r"\d+(\.\d+)?", figures[key]), (key, output)
+    from jobs.models import Job
+
+    assert not Job.objects.exists()  # the bench's jobs and files are removed
