@@ -67,7 +67,7 @@ class Resolution(models.Model):
         """The document's name as every list, export and report prints it, the kind written once: "Kết luận số
         15-KL/TU", or its title when it has no number, prefixed by the kind only when the title does not already
         start with it ("Phát biểu bế mạc Hội nghị …", never "Phát biểu bế mạc: Phát biểu bế mạc Hội nghị …")."""
-        kind = str(self.get_kind_display())
+        kind = self.kind_label
         if self.number:
             return _("%(kind)s số %(number)s") % {"kind": kind, "number": self.number}
         if self.title_names_kind:
@@ -77,7 +77,16 @@ class Resolution(models.Model):
     @property
     def title_names_kind(self) -> bool:
         """The title already says what kind of document it is ("Phát biểu bế mạc Hội nghị …")."""
-        return self.title.casefold().startswith(str(self.get_kind_display()).casefold())
+        return self.title.casefold().startswith(self.kind_label.casefold())
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words, as get_kind_display() gives it, without the dictionary of every choice that Django
+        builds again on each call (~0.1 ms: an export or a report names a few thousand documents)."""
+        try:
+            return str(ResolutionKind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     def get_absolute_url(self):
         return reverse("tasks:document", args=[self.pk])
