@@ -8,48 +8,75 @@
 The caller hands in the queryset (visible_tasks(user) through the list's filter), so the export can never show
 more than the list; the directives are those of the exported tasks, counted over what this person may see.
 
-Memory: the sheets are written with openpyxl's write-only mode (rows go to a temporary file as they are read, a
-few kilobytes per row whatever the number of tasks; oversight.exports.layout sets each row's height as it goes),
-and the tasks are read in chunks: the lead unit in the tasks' own query (Task.objects.with_lead_unit), each
-chunk's coordinating units in one more. The directive rows (a few hundred at most) are read at once, since their
-column widths come from their content.
+Time and memory, whatever the number of tasks: the sheets are written a row at a time straight into the file
+(oversight.exports.layout), and the rows are read as they are written: the tasks as plain values (no model
+instance per row) with their lead unit in the same query (Task.objects.with_lead_unit), each chunk's coordinating
+units in one more; the directives a chunk at a time. Documents and places, which repeat from row to row, are named
+once each. A caller showing progress hands in `progress(done, total)`: called once the directives' sheet is
+written, then every CHUNK tasks.
 """
 from __future__ import annotations
 
 import datetime
 import tempfile
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resolutions.models import Directive
+from resolutions.models import Directive, Resolution
 from tasks.choices import STATUS_HEADING
 from tasks.models import Assignment, Task
 from tasks.selectors.directives import directive_rows
 from tasks.standing import STANDING_HEADING, Standing
 
-from .layout import Column, SheetWriter, Styles, new_workbook, width_for
+from .layout import Book, Column, SheetWriter, width_for
 
-CHUNK = 500
+CHUNK = 1000
+
+Progress = Callable[[int, int], None]
+
+# A task row, as read: what its cells need, in the database (no model instance per row).
+TASK_FIELDS = ("pk", "title", "directive__resolution_id", "directive__section_path", "directive__label",
+               "lead_unit_name", "deadline", "standing", "status", "progress", "completed_at", "original_deadline",
+               "deadline_text", "created_at", "report_cycle")
 
 
-def export_queryset(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """What one row needs, without a query per row (the queryset must carry the `standing` annotation)."""
-    coordinating = (Assignment.objects.filter(role=Assignment.Role.COORDINATING).select_related("unit")
-                    .order_by("unit__order", "unit__name"))
-    return (
-        tasks.with_lead_unit()
-        .select_related("directive__resolution")
-        .prefetch_related(Prefetch("assignments", queryset=coordinating, to_attr="coordinating"))
-        .defer("description", "search_text", "directive__text", "directive__resolution__body")
-    )
+def export_queryset(tasks: QuerySet[Task]):
+    """What one row needs (TASK_FIELDS), as tuples of plain values: the lead unit in the same query; the
+    coordinating units are read a chunk at a time beside it (the queryset must carry the `standing` annotation)."""
+    return tasks.with_lead_unit().values_list(*TASK_FIELDS)
 
 
 def export_directives(user, tasks: QuerySet[Task]) -> QuerySet[Directive]:
     """The directive rows of the exported tasks, in the order of the documents and of the directives in each."""
     return directive_rows(user, sort="document").filter(pk__in=tasks.values("directive_id"))
+
+
+class Names:
+    """The documents and places of the exported tasks' directives, each named once by its own rule
+    (Resolution.display_name, Directive.place): a few thousand at most, however many rows name them."""
+
+    def __init__(self, tasks: QuerySet[Task]):
+        directives = Directive.objects.filter(pk__in=tasks.values("directive_id"))
+        self.documents = {
+            document.pk: document.display_name
+            for document in Resolution.objects.filter(pk__in=directives.values("resolution_id"))
+            .only("kind", "number", "title")
+        }
+        self._places: dict[tuple[str, str], str] = {}
+        self.places = [self.place(section_path, label) for section_path, label in
+                       directives.order_by().values_list("section_path", "label").distinct()]
+
+    def place(self, section_path: str, label: str) -> str:
+        key = (section_path, label)
+        found = self._places.get(key)
+        if found is None:
+            found = self._places[key] = Directive(section_path=section_path, label=label).place
+        return found
 
 
 # --- the sheet by directive ------------------------------------------------------------------------------------
@@ -71,19 +98,20 @@ def _directive_columns(documents: list[str], places: list[str]) -> list[Column]:
     ]
 
 
-def write_directive_sheet(workbook, styles: Styles, directives: QuerySet[Directive]) -> int:
-    rows = list(directives)
-    names = [row.resolution.display_name for row in rows]
-    columns = _directive_columns(names, [row.place for row in rows])
-    sheet = SheetWriter(workbook, _("Theo nội dung chỉ đạo"), columns, styles, frozen="E2")
+def write_directive_rows(sheet: SheetWriter, directives: QuerySet[Directive], names: Names) -> int:
     standing_labels = {value: str(label) for value, label in Standing.choices}
-    for number, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
+    # Model instances (the short title is a rule of the model), a chunk at a time, without their documents: those
+    # are named from `names`.
+    rows = directives.select_related(None).defer("scope_as_written", "deadline_text").iterator(chunk_size=CHUNK)
+    number = 0
+    for number, row in enumerate(rows, start=1):
         sheet.append([
-            number, name, row.place, row.title, row.unit_count, row.done_count, row.done_on_time_count,
-            row.overdue_count, standing_labels.get(row.worst_standing, ""), row.nearest_deadline,
+            number, names.documents[row.resolution_id], names.place(row.section_path, row.label), row.title,
+            row.unit_count, row.done_count, row.done_on_time_count, row.overdue_count,
+            standing_labels.get(row.worst_standing, ""), row.nearest_deadline,
         ])
     sheet.close()
-    return len(rows)
+    return number
 
 
 # --- the sheet by unit ------------------------------------------------------------------------------------------
@@ -115,45 +143,83 @@ def _task_columns(documents: list[str], leads: list[str]) -> list[Column]:
 
 
 def _lead_names(tasks: QuerySet[Task]) -> list[str]:
+    """The lead units' names, each once (without order_by, Assignment's ordering would join the tasks into the
+    DISTINCT and return a name per task)."""
     return list(Assignment.objects.filter(role=Assignment.Role.LEAD, task__in=tasks.values("pk"))
-                .values_list("unit__name", flat=True).distinct())
+                .order_by("unit__name").values_list("unit__name", flat=True).distinct())
 
 
-def _task_values(number: int, task: Task, labels: dict) -> list:
-    directive = task.directive
-    completed = timezone.localtime(task.completed_at).date() if task.completed_at else None
-    assigned = timezone.localtime(task.created_at).date() if task.created_at else None
-    return [
-        number,
-        task.title,
-        directive.resolution.display_name if directive else "",
-        directive.place if directive else "",
-        task.lead_unit_name or "",
-        "; ".join(assignment.unit.name for assignment in task.coordinating),
-        task.deadline,
-        labels["standing"].get(task.standing, task.standing),
-        labels["status"].get(task.status, task.status),
-        task.progress,
-        completed,
-        task.original_deadline,
-        task.deadline_text,
-        assigned,
-        labels["cycle"].get(task.report_cycle, ""),
-        settings.SITE_URL + task.get_absolute_url(),
-    ]
+def _chunks(rows, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def write_task_sheet(workbook, styles: Styles, tasks: QuerySet[Task], documents: list[str]) -> int:
-    columns = _task_columns(documents, _lead_names(tasks))
-    sheet = SheetWriter(workbook, _("Theo đơn vị"), columns, styles, frozen="C2", printed=PRINTED_TASK_COLUMNS)
-    labels = {
-        "standing": {value: str(label) for value, label in Standing.choices},
-        "status": {value: str(label) for value, label in Task.Status.choices},
-        "cycle": {value: str(label) for value, label in Task.ReportCycle.choices},
-    }
+def _coordinating(task_ids: list[int]) -> dict[int, str]:
+    """{task pk: its coordinating units, in the directory's order, joined by "; "}, for a chunk of tasks."""
+    units: dict[int, list[str]] = {}
+    for task_id, name in (Assignment.objects.filter(role=Assignment.Role.COORDINATING, task_id__in=task_ids)
+                          .order_by("task_id", "unit__order", "unit__name").values_list("task_id", "unit__name")):
+        units.setdefault(task_id, []).append(name)
+    return {task_id: "; ".join(names) for task_id, names in units.items()}
+
+
+class _TaskUrl:
+    """A task page's full address: the URLconf read once, then only the number changes (reverse() for each of
+    100,000 rows would be a good part of the export's time)."""
+
+    MARK = 2_147_483_647
+
+    def __init__(self):
+        self.before, self.after = (settings.SITE_URL + reverse("tasks:detail", args=[self.MARK])).split(
+            str(self.MARK))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.before}{pk}{self.after}"
+
+
+def _day(zone):
+    """The local date of a moment (None for none), the time zone looked up once rather than on every row."""
+    return lambda moment: moment.astimezone(zone).date() if moment else None
+
+
+def write_task_rows(sheet: SheetWriter, tasks: QuerySet[Task], names: Names, *, progress: Progress | None = None,
+                    total: int = 0) -> int:
+    standing_labels = {value: str(label) for value, label in Standing.choices}
+    status_labels = {value: str(label) for value, label in Task.Status.choices}
+    cycle_labels = {value: str(label) for value, label in Task.ReportCycle.choices}
+    documents, place, url, local_day = names.documents, names.place, _TaskUrl(), _day(timezone.get_current_timezone())
     count = 0
-    for count, task in enumerate(export_queryset(tasks).iterator(chunk_size=CHUNK), start=1):
-        sheet.append(_task_values(count, task, labels))
+    for chunk in _chunks(export_queryset(tasks).iterator(chunk_size=CHUNK), CHUNK):
+        coordinating = _coordinating([row[0] for row in chunk])
+        for (pk, title, document_id, section_path, label, lead, deadline, standing, status, done_percent,
+             completed_at, original_deadline, deadline_text, created_at, cycle) in chunk:
+            count += 1
+            sheet.append([
+                count,
+                title,
+                documents[document_id] if document_id else "",
+                place(section_path, label) if document_id else "",
+                lead or "",
+                coordinating.get(pk, ""),
+                deadline,
+                standing_labels.get(standing, standing),
+                status_labels.get(status, status),
+                done_percent,
+                local_day(completed_at),
+                original_deadline,
+                deadline_text,
+                local_day(created_at),
+                cycle_labels.get(cycle, ""),
+                url(pk),
+            ])
+        if progress:
+            progress(count, max(total, count))
     sheet.close()
     return count
 
@@ -161,23 +227,33 @@ def write_task_sheet(workbook, styles: Styles, tasks: QuerySet[Task], documents:
 # --- the workbook -------------------------------------------------------------------------------------------------
 
 
-def write_workbook(fileobj, *, tasks: QuerySet[Task], directives: QuerySet[Directive]) -> int:
-    """Write the workbook into fileobj: the directives' sheet, then the tasks' one; return the number of tasks."""
-    workbook = new_workbook()
-    styles = Styles()
-    directives = list(directives)
-    write_directive_sheet(workbook, styles, directives)
-    documents = {row.resolution.display_name for row in directives}
-    count = write_task_sheet(workbook, styles, tasks, sorted(documents))
-    workbook.save(fileobj)
+def write_workbook(fileobj, *, tasks: QuerySet[Task], directives: QuerySet[Directive],
+                   progress: Progress | None = None, total: int | None = None) -> int:
+    """Write the workbook into fileobj: the directives' sheet, then the tasks' one; return the number of tasks.
+
+    `progress(done, total)`, when given, is called once the directives' sheet is written (done 0) and then every
+    CHUNK tasks, `total` being the number of tasks: counted here unless the caller, who counted already, says."""
+    if progress and total is None:
+        total = tasks.count()
+    names = Names(tasks)
+    documents = sorted(set(names.documents.values()))
+    book = Book(fileobj)
+    by_directive = book.sheet(_("Theo nội dung chỉ đạo"), _directive_columns(documents, names.places), frozen="E2")
+    by_unit = book.sheet(_("Theo đơn vị"), _task_columns(documents, _lead_names(tasks)), frozen="C2",
+                         printed=PRINTED_TASK_COLUMNS)
+    write_directive_rows(by_directive, directives, names)
+    if progress:
+        progress(0, total)
+    count = write_task_rows(by_unit, tasks, names, progress=progress, total=total or 0)
+    book.close()
     return count
 
 
-def workbook_file(user, tasks: QuerySet[Task]):
+def workbook_file(user, tasks: QuerySet[Task], progress: Progress | None = None, total: int | None = None):
     """The workbook of `tasks` (already limited to what `user` sees) in a temporary file (in memory while small, on
     disk past a few megabytes), rewound."""
     spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
-    write_workbook(spool, tasks=tasks, directives=export_directives(user, tasks))
+    write_workbook(spool, tasks=tasks, directives=export_directives(user, tasks), progress=progress, total=total)
     spool.seek(0)
     return spool
 

@@ -134,3 +134,88 @@ def test_five_thousand_tasks_export_in_a_few_queries(django_assert_max_num_queri
     sheet = load_workbook(io.BytesIO(out.getvalue()), read_only=True)[BY_UNIT]
     last = list(sheet.iter_rows(min_row=5001, max_row=5001, values_only=True))[0]
     assert last[0] == 5000 and last[1] == "Nhiệm vụ số 4999" and last[4] == unit.name
+
+
+def bulk_tasks(n: int, unit, *, directive=None, title="Nhiệm vụ số {i}") -> None:
+    today = timezone.localdate()
+    tasks = Task.objects.bulk_create(
+        Task(title=title.format(i=i), deadline=today + datetime.timedelta(days=i % 90 - 45), original_deadline=today,
+             directive=directive)
+        for i in range(n)
+    )
+    Assignment.objects.bulk_create(Assignment(task=t, unit=unit, role=Assignment.Role.LEAD) for t in tasks)
+
+
+def test_a_long_export_reports_its_progress_up_to_the_number_of_tasks():
+    """What a background job shows: a first call once the directives' sheet is written, then at least every
+    thousand rows, the last one saying every task is written."""
+    bulk_tasks(2500, UnitFactory())
+    tasks = Task.objects.with_standing().order_by("id")
+    calls = []
+    count = exports.write_workbook(io.BytesIO(), tasks=tasks, directives=exports.export_directives(office_user(), tasks),
+                                   progress=lambda done, total: calls.append((done, total)))
+    assert count == 2500
+    assert calls[0] == (0, 2500)
+    assert calls[-1] == (2500, 2500)
+    assert {total for _done, total in calls} == {2500}
+    dones = [done for done, _total in calls]
+    assert dones == sorted(dones) and len(set(dones)) == len(dones)
+    assert max(b - a for a, b in zip(dones, dones[1:])) <= 1000
+
+
+def test_a_caller_who_counted_already_is_not_counted_again(django_assert_max_num_queries):
+    bulk_tasks(10, UnitFactory())
+    tasks = Task.objects.with_standing().order_by("id")
+    directives = exports.export_directives(office_user(), tasks)
+    calls = []
+    out = io.BytesIO()
+    exports.write_workbook(out, tasks=tasks, directives=directives, progress=lambda *a: calls.append(a), total=10)
+    assert calls[-1] == (10, 10)
+    with django_assert_max_num_queries(8):  # the same reads, and no COUNT
+        exports.write_workbook(io.BytesIO(), tasks=tasks, directives=directives, progress=lambda *a: None, total=10)
+
+
+def test_every_title_that_looks_like_a_formula_stays_text(client):
+    """OWASP's list of formula starts, tab and carriage return included: each title is a string cell holding the
+    title as typed, marked as text so that editing it in Excel keeps it text."""
+    unit = UnitFactory()
+    titles = ["=1+1", '=HYPERLINK("http://evil.example","x")', "+84 cán bộ", "-1 đơn vị", "@SUM(A1:A2)",
+              "\t=1+1", "\r=1+1"]
+    for title in titles:
+        TaskFactory(title=title, lead=unit)
+    client.force_login(office_user())
+    sheet = task_sheet(client.get(reverse("oversight:export")))
+    cells = [sheet.cell(row=row, column=2) for row in range(2, 2 + len(titles))]
+    assert sorted(cell.value for cell in cells) == sorted(titles)
+    assert all(cell.data_type != "f" for cell in cells)
+    assert {cell.data_type for cell in cells} == {"s"}
+    assert all(cell.quotePrefix for cell in cells)
+
+
+def test_an_export_without_tasks_has_both_sheets_and_their_headers(client):
+    client.force_login(member(UnitFactory()))
+    book = workbook(client.get(reverse("oversight:export")))
+    assert book.sheetnames == ["Theo nội dung chỉ đạo", BY_UNIT]
+    sheet = book[BY_UNIT]
+    assert [cell.value for cell in sheet[1]] == HEADERS
+    assert rows(sheet) == []
+    assert sheet.auto_filter.ref == "A1:P2"
+
+
+def test_each_row_is_as_tall_as_its_longest_wrapped_text_at_every_size():
+    """The heights are measured row by row (the measures kept between rows must not leak from one to the next)."""
+    from oversight.exports import layout
+
+    unit = UnitFactory(name="Ban Tuyên giáo Tỉnh ủy")
+    long_title = " ".join(["Tham mưu ban hành Chỉ thị thay thế Chỉ thị số 05 về công tác tuyên truyền"] * 4)
+    bulk_tasks(3, unit, title="Ngắn {i}")
+    bulk_tasks(3, unit, title=long_title + " {i}")
+    tasks = Task.objects.with_standing().order_by("id")
+    out = io.BytesIO()
+    exports.write_workbook(out, tasks=tasks, directives=exports.export_directives(office_user(), tasks))
+    sheet = load_workbook(io.BytesIO(out.getvalue()))[BY_UNIT]
+    width = sheet.column_dimensions["B"].width
+    heights = [sheet.row_dimensions[row].height for row in range(2, 8)]
+    assert len(set(heights[:3])) == 1  # the standing's two lines, whatever the row before
+    assert heights[3:] == [layout.row_height(layout.line_count(long_title + " 0", width))] * 3
+    assert heights[3] >= 4 * layout.LINE_HEIGHT > heights[0]
