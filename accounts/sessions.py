@@ -10,6 +10,8 @@ Placed right after SessionMiddleware: its response hook runs before SessionMiddl
 """
 import time
 
+from django.utils.cache import add_never_cache_headers
+
 # Where the last recorded activity (Unix seconds) is kept, inside the session's own data.
 SEEN_KEY = "_portal_seen"
 REFRESH_SECONDS = 60
@@ -39,4 +41,23 @@ class IdleTimeoutMiddleware:
         # Saved anyway (a login, a change): record the activity for free. Otherwise only when a minute old.
         if session.modified or not isinstance(seen, int) or now - seen >= REFRESH_SECONDS or seen > now:
             session[SEEN_KEY] = now
+        return response
+
+
+class SignedInNoStoreMiddleware:
+    """Nothing a signed-in person was shown stays in the browser's cache: on a shared office computer, the next
+    person could otherwise open a task page or a downloaded report from the cache after the first one signed out.
+    Every answer to a signed-in request (pages, htmx fragments, downloads, redirects) says `no-store`; pages for
+    anonymous visitors (the login page, static files, the calendar feed) are left as they are.
+
+    Placed after AuthenticationMiddleware (it reads request.user)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store on every answer to a signed-in person (shared office computers: accounts/sessions.py).
+    "accounts.sessions.SignedInNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.security.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
