@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,11 +186,23 @@ def previous_period(period: Period) -> Period:
     return custom(end - length, end)
 
 
+def selected_tasks(user, selection: Selection, today: datetime.date) -> tuple[QuerySet[Task], QuerySet[Task]]:
+    """The tasks the report reads: the person's, narrowed by the selection (all periods: "what changed" looks
+    before the period too), and those of the period (every section and the appendix)."""
+    tasks = base_tasks(user, selection.narrowing(), today)
+    return tasks, tasks.filter(in_period(selection.period.start, selection.period.end))
+
+
+def size(user, selection: Selection, today: datetime.date | None = None) -> int:
+    """How many tasks the report covers (its appendix's rows), in one COUNT: enough to decide whether the
+    report is written while the person waits or as a background job."""
+    return selected_tasks(user, selection, today or timezone.localdate())[1].count()
+
+
 def collect(user, selection: Selection, today: datetime.date | None = None) -> ReportData:
     today = today or timezone.localdate()
     period = selection.period
-    tasks = base_tasks(user, selection.narrowing(), today)
-    in_the_period = tasks.filter(in_period(period.start, period.end))
+    tasks, in_the_period = selected_tasks(user, selection, today)
     issuer, issuer_name, suffix, signer = _issuer(user)
     data = ReportData(selection=selection, today=today, issuer=issuer, issuer_name=issuer_name,
                       number_suffix=suffix, signer_title=signer)

@@ -9,11 +9,15 @@ block; Times New Roman 13–14, justified, on A4 with margins of 2 cm (top, bott
 The body: I. the figures, beside the previous period's; II. by unit group and by document; III. the overdue
 directives by name; IV. the units most behind; V. what changed since the previous period; VI. the office's
 assessment (left for the office to write). The appendix, in a landscape section, has one row per task under its
-document and directive, with a header row repeated on every page.
+document and directive, with a header row repeated on every page; its rows are copies of one row of each kind
+(layout.RowTemplate) written into the file as they come (layout.save_with_rows), and a caller showing progress
+hands in `progress(done, total)`, called every PROGRESS_EVERY rows of it.
 """
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,11 +30,14 @@ from docx.shared import Pt
 from tasks.standing import STANDING_HEADING, Standing
 
 from .data import NAMED_UNITS, OVERDUE_DIRECTIVES, Counts, DirectiveBlock, Line, ReportData
-from .layout import (CENTER, FONT, LEFT, a4, add_row, body, cell_para, date_line, finish_table, fmt,
-                     grid_table, heading, no_borders, page_numbers, para, percent, widths)
+from .layout import (CENTER, FONT, LEFT, RowTemplate, a4, add_row, body, cell_para, date_line, finish_table, fmt,
+                     grid_table, heading, no_borders, page_numbers, para, percent, save_with_rows, widths)
 
 TOP_DOCUMENTS = 15  # section II.2 lists this many documents, the rest summed in one row
 TITLE_CHARS = 100  # a task's title in the appendix: a title entered by hand may be a whole paragraph
+PROGRESS_EVERY = 200  # appendix rows between two calls of `progress`
+
+Progress = Callable[[int, int], None]
 
 
 def excerpt(text: str, limit: int = TITLE_CHARS) -> str:
@@ -41,7 +48,9 @@ def excerpt(text: str, limit: int = TITLE_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def render(data: ReportData) -> bytes:
+def render(data: ReportData, progress: Progress | None = None) -> bytes:
+    """The report as a .docx file's bytes. `progress(done, total)`, when given, is called as the appendix is
+    written, `total` being its number of task rows."""
     document = Document()
     section = document.sections[0]
     a4(section)
@@ -82,10 +91,13 @@ def render(data: ReportData) -> bytes:
     body(document, _("(Văn phòng Tỉnh ủy bổ sung nhận xét, đánh giá và đề xuất trước khi trình ký.)"), italic=True,
          space_after=12)
     _signature(document, data)
-    _appendix(document, data)
-
     out = io.BytesIO()
-    document.save(out)
+    appendix = _appendix(document, data)
+    if appendix is None:
+        document.save(out)
+    else:
+        table, templates = appendix
+        save_with_rows(document, table, _appendix_rows(data, templates, progress), out)
     return out.getvalue()
 
 
@@ -347,7 +359,8 @@ APPENDIX_WIDTHS = [1.2, 6.3, 8.8, 2.5, 4.2, 2.7]
 
 
 def _appendix(document, data: ReportData):
-    """One row per task, under its document and directive, on landscape pages."""
+    """The appendix's title and its table's header, on landscape pages; its rows are written by _appendix_rows.
+    Returns the table and the row templates (None when the period has no task)."""
     section = document.add_section(WD_SECTION.NEW_PAGE)
     a4(section, landscape=True)
     section.different_first_page_header_footer = False
@@ -358,28 +371,56 @@ def _appendix(document, data: ReportData):
         italic=True, space_after=6)
     if not data.directives:
         para(document, _("Không có nhiệm vụ nào trong kỳ."), 14, align=CENTER)
-        return
+        return None
     table = grid_table(document, [_("STT"), _("Đơn vị chủ trì"), _("Nhiệm vụ"), _("Hạn xử lý"),
                                   str(STANDING_HEADING), _("Báo cáo gần nhất")], APPENDIX_WIDTHS, size=12)
+    # One row of each kind, made as any table's rows are, then copied for every row (the placeholder texts make
+    # the runs that the copies' texts go into).
+    task = add_row(table, ["-"] * len(APPENDIX_WIDTHS), size=12, left=(1, 2))
+    document_row = _spanning_row(table, "-", bold=True)
+    directive_row = _spanning_row(table, "-", italic=True)
+    finish_table(table)
+    templates = AppendixRows(RowTemplate(task), RowTemplate(document_row), RowTemplate(directive_row))
+    return table, templates
+
+
+class AppendixRows(NamedTuple):
+    """The appendix's three kinds of row: a task's, and the merged rows naming a document and a directive."""
+
+    task: RowTemplate
+    document: RowTemplate
+    directive: RowTemplate
+
+
+def _appendix_rows(data: ReportData, rows: AppendixRows, progress: Progress | None) -> Iterator:
+    """One row per task, under a row naming its document and one naming its directive."""
+    total = sum(len(block.tasks) for block in data.directives)
+    # Words said on every row, translated once.
+    standings = {standing: str(standing.label) for standing in Standing}
+    ongoing = _("Thường xuyên")
+    document_name, directive_title = _("%(document)s ngày %(date)s"), _("Mục %(place)s: %(title)s")
+    names = {line.key: line.name for line in data.documents}  # each document's name, as section II gives it
     number = 0
     document_key = object()
     for block in data.directives:
         key = block.document.pk if block.document else None
         if key != document_key:
             document_key = key
-            name = block.document.display_name if block.document else _("Nhiệm vụ không gắn với văn bản")
+            name = names[key]
             if block.document:
-                name = _("%(document)s ngày %(date)s") % {"document": name, "date": fmt(block.document.issued_on)}
-            _spanning_row(table, name, bold=True)
+                name = document_name % {"document": name, "date": fmt(block.document.issued_on)}
+            yield rows.document([name])
         if block.document is not None:
-            title = _("Mục %(place)s: %(title)s") % {"place": block.place, "title": block.title} if block.place \
-                else block.title
-            _spanning_row(table, title, italic=True)
+            title = directive_title % {"place": block.place, "title": block.title} if block.place else block.title
+            yield rows.directive([title])
         for task in block.tasks:
             number += 1
-            add_row(table, [number, task.unit_name, excerpt(task.title), fmt(task.deadline) or _("Thường xuyên"),
-                            Standing(task.standing).label, fmt(task.reported_on) or "–"], size=12, left=(1, 2))
-    finish_table(table)
+            yield rows.task([number, task.unit_name, excerpt(task.title), fmt(task.deadline) or ongoing,
+                             standings[task.standing], fmt(task.reported_on) or "–"])
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(number, total)
+    if progress:
+        progress(number, total)
 
 
 def _spanning_row(table, text: str, *, bold=False, italic=False):
@@ -387,6 +428,3 @@ def _spanning_row(table, text: str, *, bold=False, italic=False):
     merged = row.cells[0].merge(row.cells[-1])
     cell_para(merged, text, 12, bold=bold, italic=italic, align=LEFT)
     return row
-
-
-

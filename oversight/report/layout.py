@@ -1,9 +1,18 @@
 """The administrative layout's building blocks (Nghị định 30/2020, Hướng dẫn 36-HD/VPTW) in python-docx: Times New
 Roman named for every script, paragraphs with the body's spacing, tables with fixed widths (Word reads the cells',
-LibreOffice the grid's), a header row repeated on every page, page numbers at the top centre."""
+LibreOffice the grid's), a header row repeated on every page, page numbers at the top centre.
+
+A long table (the appendix: a row per task) is not built with python-docx's table API, which walks the table's grid
+for every cell (~7 ms a row): one row of each kind is made with the functions here (`RowTemplate`), then copied
+with only its texts changed, and the rows are written into the file as they come (`save_with_rows`), so the
+document never holds them all."""
 from __future__ import annotations
 
+import copy
 import datetime
+import io
+import zipfile
+from collections.abc import Iterable
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -12,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from django.utils.translation import gettext as _
+from lxml import etree
 
 FONT = "Times New Roman"
 LEFT, CENTER, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT,
@@ -135,6 +145,75 @@ def add_row(table, values, size=12, *, bold=False, left=(1,)):
 
 def finish_table(table):
     widths(table, table._portal_widths)
+
+
+class RowTemplate:
+    """A table row made once with this module's functions (add_row, a merged row, with their widths set), taken
+    out of its table, then copied for each row with only its texts changed: the same look, cell for cell."""
+
+    def __init__(self, row):
+        self.tr = row._tr
+        self.tr.getparent().remove(self.tr)
+
+    def __call__(self, values) -> etree._Element:
+        """A copy holding `values`, one per run of the template (a cell's text, or a merged row's one text); an
+        empty value leaves the paragraph without a run, as cell_para does."""
+        tr = copy.deepcopy(self.tr)
+        for run, value in zip(list(tr.iter(_RUN)), values, strict=True):
+            text = "" if value is None else str(value)
+            if not text:
+                run.getparent().remove(run)
+            elif _SPECIAL.isdisjoint(text) and text == text.strip():
+                run.find(_TEXT).text = text
+            else:
+                run.text = text  # python-docx's run: tabs, line breaks and edge spaces as Word wants them
+        return tr
+
+
+_RUN, _TEXT = qn("w:r"), qn("w:t")
+_SPECIAL = frozenset("\t\n\r")
+
+
+def save_with_rows(document, table, rows: Iterable[etree._Element], out) -> None:
+    """Save `document` into `out` (a binary file) with `rows` added at the end of `table` as they come: each row
+    goes to the compressed file and is dropped, so the table's length does not weigh on memory."""
+    package = io.BytesIO()
+    document.save(package)
+    main = document.part.partname.lstrip("/")
+    path = [*reversed(list(table._tbl.iterancestors())), table._tbl]
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != main:
+                target.writestr(info, source.read(info.filename))
+                continue
+            streamed = zipfile.ZipInfo(main, info.date_time)
+            streamed.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(streamed, "w") as stream, etree.xmlfile(stream, encoding="UTF-8") as xf:
+                xf.write_declaration(standalone=True)
+                _write_along(xf, path, rows)
+
+
+def _write_along(xf, path: list, rows: Iterable[etree._Element]) -> None:
+    """Write path[0] with its children, descending along `path` to the table, whose rows are followed by `rows`."""
+    element, rest = path[0], path[1:]
+    root = element.getparent() is None  # declares the namespaces, once
+    with xf.element(element.tag, attrib=dict(element.attrib), nsmap=element.nsmap if root else None):
+        for child in element:
+            if rest and child is rest[0]:
+                _write_along(xf, rest, rows)
+            else:
+                xf.write(_alone(child))
+        if not rest:
+            for row in rows:
+                xf.write(row)
+
+
+def _alone(element) -> etree._Element:
+    """A copy of `element` declaring only the namespaces it uses (written on its own, an element of the document
+    would repeat every namespace the document declares)."""
+    element = copy.deepcopy(element)
+    etree.cleanup_namespaces(element)
+    return element
 
 
 def page_numbers(section):

@@ -291,3 +291,72 @@ def test_the_queries_do_not_grow_with_the_tasks(client):
     assert many == few
     # The session and the user, their scope, then the report's four reads.
     assert many <= 10, many
+
+
+def many_tasks_report(today):
+    """Two documents of two directives each and a few tasks entered by hand, 455 tasks in all due today."""
+    from django.http import QueryDict
+
+    from oversight.dashboard.forms import DashboardFilterForm
+    from oversight.dashboard.periods import current_quarter
+    from tasks.models import Assignment
+
+    units = [UnitFactory(name=f"Đơn vị {n}", order=n) for n in range(5)]
+    directives = [DirectiveFactory(resolution=resolution, section_path="I.3")
+                  for resolution in (ResolutionFactory(issued_on=today), ResolutionFactory(issued_on=today))
+                  for _ in range(2)]
+    tasks = Task.objects.bulk_create(
+        [Task(title=f"Nhiệm vụ số {i}", deadline=today, original_deadline=today, directive=directives[i % 4])
+         for i in range(450)]
+        + [Task(title=f"Việc giao trực tiếp {i}", deadline=today, original_deadline=today) for i in range(5)])
+    Assignment.objects.bulk_create(Assignment(task=task, unit=units[i % 5], role=Assignment.Role.LEAD)
+                                   for i, task in enumerate(tasks))
+    user = office_user()
+    form = DashboardFilterForm(QueryDict(f"period={today.year}"), user=user, today=today,
+                               default_period=current_quarter(today))
+    return user, form.selection()
+
+
+def test_a_long_appendix_keeps_its_table_and_says_how_far_it_is():
+    """What a background job shows while the report is written (progress up to the appendix's rows, `size` the
+    same number counted beforehand), and what the office sees in the file: the header row repeated on every page,
+    each task's row kept whole, the document and directive rows merged across the table, every row as wide as the
+    columns."""
+    from docx.shared import Cm
+
+    from oversight import report
+    from oversight.report.document import APPENDIX_WIDTHS
+
+    today = timezone.localdate()
+    user, selection = many_tasks_report(today)
+    assert report.size(user, selection, today) == 455
+    data = report.collect(user, selection, today)
+    calls = []
+    document = Document(io.BytesIO(report.render(data, progress=lambda done, total: calls.append((done, total)))))
+
+    assert {total for _done, total in calls} == {455}
+    dones = [done for done, _total in calls]
+    assert dones == sorted(dones) and dones[-1] == 455 and len(dones) >= 3
+    assert max(b - a for a, b in zip([0, *dones], dones)) <= 200
+
+    table = table_by_header(document, "STT", "Đơn vị chủ trì", "Nhiệm vụ")
+    header, *rows = table.rows
+    assert header._tr.trPr.xpath("./w:tblHeader") and header._tr.trPr.xpath("./w:cantSplit")
+    merged = [row for row in rows if len(row._tr.tc_lst) == 1]
+    tasks = [row for row in rows if len(row._tr.tc_lst) == 6]
+    assert len(merged) + len(tasks) == len(rows)
+    assert len(tasks) == 455
+    # Three document rows (two documents and the tasks entered by hand), four directive rows.
+    assert len(merged) == 3 + 4
+    assert all(row._tr.tc_lst[0].grid_span == 6 for row in merged)
+    bold = [row.cells[0].text for row in merged if row.cells[0].paragraphs[0].runs[0].bold]
+    assert len(bold) == 3 and bold[-1] == "Nhiệm vụ không gắn với văn bản"
+    assert all(row._tr.trPr.xpath("./w:cantSplit") for row in tasks)
+    assert [row.cells[0].text for row in tasks] == [str(n) for n in range(1, 456)]
+    assert {round(cell.width.cm, 1) for row in tasks[:3] for cell in row.cells} == set(APPENDIX_WIDTHS)
+    assert all(round(row._tr.tc_lst[0].width.cm, 1) == round(Cm(sum(APPENDIX_WIDTHS)).cm, 1) for row in merged)
+    # The rows are the layout's own: the task's columns left- and centre-aligned, the standing in words.
+    first = tasks[0]
+    assert first.cells[1].paragraphs[0].alignment == 0 and first.cells[3].paragraphs[0].alignment == 1
+    assert first.cells[4].text == Standing.DUE_SOON.label
+    assert first.cells[5].text == "–"
