@@ -57,6 +57,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Absolute address used in emails and calendar feeds, where there is no request to build links from.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# This installation's name in Message-IDs (core/installation.py); unset: derived from SECRET_KEY and the database.
+PORTAL_INSTALLATION_ID = os.environ.get("PORTAL_INSTALLATION_ID", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

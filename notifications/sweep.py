@@ -24,6 +24,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from accounts import roles
 from core.dates import local_today
+from core.installation import installation_id
 from tasks.models import Assignment, ProgressReport, Task
 from units.models import Membership, Unit
 
@@ -204,10 +205,12 @@ def _skip_undeliverable(pending) -> None:
 
 
 def message_id_for(*, kind: str, day: datetime.date, user_id: int | None = None, unit_id: int | None = None) -> str:
-    """The same (recipient, day, kind) always gives the same Message-ID, so duplicates can be counted."""
+    """The same (recipient, day, kind) always gives the same Message-ID in one installation, so duplicates can be
+    counted (and the ID is kept on the email's row, so a resend uses it again); two installations with the same
+    SITE_URL give different ones (core.installation)."""
     domain = urlparse(settings.SITE_URL).hostname or "portal.invalid"
     who = f"user{user_id}" if user_id else f"unit{unit_id}"
-    return f"<{kind}.{day:%Y%m%d}.{who}@{domain}>"
+    return f"<{kind}.{day:%Y%m%d}.{who}@{installation_id()}.{domain}>"
 
 
 def _email_for(*, kind: str, day: datetime.date, user=None, unit=None) -> OutgoingEmail:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import broker
+from core.installation import installation_id
 from notifications import delivery, queue, sweep
 from tasks import services
 from notifications.models import Notification, NotificationPreference, OutgoingEmail, ReminderPolicy
@@ -201,9 +202,29 @@ def test_the_message_id_is_the_same_for_the_same_person_day_and_kind():
     send_all()
 
     [message] = sent_to(officer.email)
-    expected = f"<digest.20260311.user{officer.pk}@testserver.example>"
+    expected = f"<digest.20260311.user{officer.pk}@{installation_id()}.testserver.example>"
     assert message.extra_headers["Message-ID"] == expected
     assert OutgoingEmail.objects.get(recipient=officer).message_id == expected
+
+
+def test_two_installations_with_the_same_site_url_never_share_a_message_id(settings):
+    """Issue 16, item 8: the same person number, day and kind in two databases went out under one Message-ID."""
+    from django.db import connection
+
+    here = sweep.message_id_for(kind="digest", day=T_MINUS_7, user_id=4)
+    assert sweep.message_id_for(kind="digest", day=T_MINUS_7, user_id=4) == here  # the same message: the same ID
+    name = connection.settings_dict["NAME"]
+    try:
+        connection.settings_dict["NAME"] = f"{name}_another_province"
+        elsewhere = sweep.message_id_for(kind="digest", day=T_MINUS_7, user_id=4)
+    finally:
+        connection.settings_dict["NAME"] = name
+    assert elsewhere != here and elsewhere.endswith(".testserver.example>")  # still the portal's own address
+    settings.SECRET_KEY = "another installation's key " * 2
+    assert sweep.message_id_for(kind="digest", day=T_MINUS_7, user_id=4) != here
+    settings.PORTAL_INSTALLATION_ID = "haugiang-test"
+    assert sweep.message_id_for(kind="digest", day=T_MINUS_7, user_id=4) == (
+        "<digest.20260311.user4@haugiang-test.testserver.example>")
 
 
 def test_a_person_who_turned_digests_off_still_gets_overdue_notices():
