@@ -155,6 +155,9 @@ class Task(models.Model):
             # unit's counters at 100,000 tasks. Key columns rather than INCLUDE, which SQLite does not support.
             models.Index(fields=["id", "status", "deadline", "completed_at", "created_at", "directive"],
                          name="task_standing_columns_idx"),
+            # On PostgreSQL, task_standing_idx too: (status, deadline, completion day, completed_at, id), so the
+            # standing of many tasks is read from one index with no time-zone arithmetic per task. An expression
+            # index, created by migration 0013 on PostgreSQL only (see there for why and for the queries it serves).
         ]
 
     def __str__(self):
