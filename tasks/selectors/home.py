@@ -47,21 +47,27 @@ def home_page(user) -> dict:
 
 def _unit_home(user, tasks, counts):
     open_tasks = tasks.filter(status__in=Task.OPEN_STATUSES)
-    pending_request = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
+    # What waits for a decision, found from the few proposed tasks and pending requests of all units (indexes on
+    # them) rather than by testing each of the person's tasks (4,800 rows read for a leader of 25 units: 15 ms).
+    waiting_ids = Task.objects.filter(status=Task.Status.PROPOSED).order_by().values("pk").union(
+        ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).order_by().values("task_id"), all=True)
     waiting = list(
-        open_tasks.filter(Q(status=Task.Status.PROPOSED) | Exists(pending_request)).with_list_columns()
+        open_tasks.filter(pk__in=waiting_ids).with_list_columns()
         .annotate(total=Window(Count("id"))).order_by("deadline", "id")[:HOME_LIST_SIZE]
     )
     # Overdue and due soon: the first HOME_LIST_SIZE of each in one query (numbered per standing). Their totals are
     # the standing counts (only an open task can be overdue or due soon).
     urgent = {Standing.OVERDUE: [], Standing.DUE_SOON: []}
-    ranked = (
+    first_of_each = (
         # standing_condition: on status and deadline, so the index on them finds the few overdue or due soon tasks
-        # (filtering on the standing CASE read every task of a leader's 25 units: 25 ms at 100,000 tasks).
-        open_tasks.filter(standing_condition(list(urgent))).with_list_columns()
+        # (filtering on the standing CASE read every task of a leader's 25 units: 25 ms at 100,000 tasks). Numbered
+        # on ids alone (task_standing_idx), then only the ones shown are read whole: numbering whole rows read
+        # all 4,300 open tasks due within a week of every unit from the table (18 ms).
+        open_tasks.filter(standing_condition(list(urgent)))
         .annotate(rank=Window(RowNumber(), partition_by=F("standing"), order_by=[F("deadline").asc(), F("id").asc()]))
-        .filter(rank__lte=HOME_LIST_SIZE).order_by("deadline", "id")
+        .filter(rank__lte=HOME_LIST_SIZE).values("pk")
     )
+    ranked = tasks.filter(pk__in=first_of_each).with_list_columns().order_by("deadline", "id")
     for task in ranked:
         urgent[task.standing].append(task)
     context = {
@@ -238,7 +244,9 @@ def _recent_documents(limit: int = 5):
 
 
 def _overdue_by_lead_unit(tasks):
-    overdue = tasks.filter(standing=Standing.OVERDUE).values("pk")
+    # standing_condition: the overdue tasks from the index on status and deadline (filtering on the standing CASE
+    # computed it for every task: 31 ms at 100,000 tasks, with parallel workers).
+    overdue = tasks.filter(standing_condition([Standing.OVERDUE])).values("pk")
     return list(
         Assignment.objects.filter(role=Assignment.Role.LEAD, task__in=overdue)
         .values("unit_id", "unit__name").annotate(n=Count("id")).order_by("-n", "unit__name")
