@@ -152,8 +152,9 @@ def width_for(texts, *, least: float, most: float, bold: bool = False) -> float:
 
 
 def clean_text(value: str) -> str:
-    """The text as a cell may hold it: control characters an .xlsx cannot store removed."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    """The text as a cell may hold it: control characters an .xlsx cannot store removed (most texts have none:
+    they are printable, checked without the expression)."""
+    return value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def stored_width(width: float) -> float:

@@ -219,3 +219,11 @@ def test_each_row_is_as_tall_as_its_longest_wrapped_text_at_every_size():
     assert len(set(heights[:3])) == 1  # the standing's two lines, whatever the row before
     assert heights[3:] == [layout.row_height(layout.line_count(long_title + " 0", width))] * 3
     assert heights[3] >= 4 * layout.LINE_HEIGHT > heights[0]
+
+
+def test_a_control_character_pasted_into_a_title_is_left_out_of_the_cell(client):
+    unit = UnitFactory()
+    TaskFactory(title="Báo cáo\x07 quý\x0b III\nvà kế hoạch", lead=unit)
+    client.force_login(office_user())
+    [row] = rows(task_sheet(client.get(reverse("oversight:export"))))
+    assert row[1] == "Báo cáo quý III\nvà kế hoạch"
