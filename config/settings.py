@@ -271,6 +271,9 @@ else:
 # What {% cache %} keeps: template fragments that depend only on the code, the language and values in the request
 # (the task list's fixed filters, templates/tasks/partials/filter_bar.html). Each process keeps its own: no round
 # trip to Redis for them, and a deploy starts afresh.
+# After the shared cache fails once (Redis down or frozen), a process does not ask it again for this many seconds
+# (core/cache.py): a frozen Redis costs one request about a second, not every request.
+PORTAL_CACHE_COOLDOWN = float(os.environ.get("PORTAL_CACHE_COOLDOWN", "30"))
 CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

@@ -4,46 +4,37 @@ The board is built at most once a minute for the same scope, selection, language
 query of its own); the page says when its figures were computed. The tables and the chart data drawn from a board
 are cached under the board's key and the instant it was built ({% cached_fragment %} in
 oversight.templatetags.dashboard_fragments), so they always show the figures of the board above them. A cache
-that fails (Redis down) only costs the build and the drawing: the page never breaks on it.
+that fails (Redis down or frozen) only costs the build and the drawing, and after one failure it is left alone for a
+while (core.cache): the page never breaks or hangs on it.
 """
 from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 
-from django.core.cache import cache
 from django.utils import translation
 
 from accounts.identity import scope_for
+from core import cache as shared_cache
 from core.dates import local_today
 
 from .board import Dashboard, build
 from .forms import Selection, years_with_work
 
-logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60
 CACHE_VERSION = 3  # bump when Dashboard's fields change, so that no older pickled board is read back
-UNAVAILABLE = object()  # what read() answers when the cache does not
+UNAVAILABLE = shared_cache.MISSING  # what read() answers when the cache does not
 
 
 def read(key: str):
-    """The cached value (None when there is none), or UNAVAILABLE when the cache did not answer."""
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - any backend error: the caller goes on without the cache
-        logger.warning("dashboard cache unavailable (get)", exc_info=True)
-        return UNAVAILABLE
+    """The cached value (None when there is none), or UNAVAILABLE when the cache did not answer (core.cache: after
+    one failure it is not asked again for a while)."""
+    return shared_cache.get(key)
 
 
 def write(key: str, value) -> bool:
-    try:
-        cache.set(key, value, CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
-        logger.warning("dashboard cache unavailable (set)", exc_info=True)
-        return False
-    return True
+    return shared_cache.set(key, value, CACHE_SECONDS)
 
 
 def _scope_key(user) -> str:

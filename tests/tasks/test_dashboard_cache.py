@@ -110,3 +110,51 @@ def test_a_cache_that_does_not_answer_only_costs_the_build(client, portfolio, se
     html = response.content.decode()
     assert html.count("<table") == 4 and 'id="dashboard-charts"' in html
     assert table_total(html) == figures(response)["total"]
+
+
+def test_a_frozen_cache_costs_one_request_a_second_not_every_request(client, portfolio, settings, tmp_path):
+    """Issue 16, item 4: Redis alive but not answering (a stopped process) made every dashboard request wait for
+    two socket timeouts (2.0–2.2 s). After one failure the portal leaves the cache alone for a while (core.cache):
+    at most one request in twenty is slow; once Redis answers again and the cooldown is over, the board is cached
+    again."""
+    import time
+
+    from tests.reliability.harness import RedisServer
+
+    redis = RedisServer(tmp_path).start()
+    try:
+        settings.PORTAL_CACHE_COOLDOWN = 3
+        settings.CACHES = {**settings.CACHES, "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis.url,
+            "KEY_PREFIX": "frozen-test", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+        client.force_login(office_user())
+        url = reverse("oversight:dashboard")
+        query = custom_query(portfolio.period)
+        assert client.get(url, query).status_code == 200  # connected, the board cached
+        redis.freeze()
+        times = []
+        for _ in range(20):
+            started = time.monotonic()
+            response = client.get(url, query)
+            times.append(time.monotonic() - started)
+            assert response.status_code == 200
+        assert sum(seconds > 1 for seconds in times) <= 1, [round(s, 2) for s in times]
+        expected = truth(Task.objects.all(), portfolio.period, portfolio.today)
+        assert figures(response)["total"] == sum(len(ids) for ids in expected.values())  # built, not cached
+        redis.thaw()
+        time.sleep(settings.PORTAL_CACHE_COOLDOWN + 0.2)
+        client.get(url, query)
+        assert any(key.startswith(b"frozen-test") for key in redis_keys(redis))  # asked again, and answered
+    finally:
+        redis.thaw()
+        redis.stop()
+
+
+def redis_keys(redis) -> list[bytes]:
+    import redis as redis_client
+
+    connection = redis_client.Redis.from_url(redis.url)
+    try:
+        return connection.keys("*")
+    finally:
+        connection.close()
