@@ -328,9 +328,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery"
 
 # --- Reminders and the outbox -----------------------------------------------------------------------------
 # The policy itself (days, repeat, escalation, send time) is edited by the office in the admin (ReminderPolicy).
-# A claimed email not finished after this many seconds is presumed lost with its worker and sent again; it must
-# stay well above the time one SMTP exchange can take (EMAIL_TIMEOUT per step).
-PORTAL_MAIL_CLAIM_TIMEOUT = int(os.environ.get("PORTAL_MAIL_CLAIM_TIMEOUT", "600"))
+# A claimed email whose worker stopped refreshing the claim (a heartbeat every quarter of this) this many seconds
+# ago is presumed lost with its worker and sent again by the next pass (every minute).
+PORTAL_MAIL_CLAIM_TIMEOUT = int(os.environ.get("PORTAL_MAIL_CLAIM_TIMEOUT", "30"))
+# An email handed to the workers this many seconds ago and still pending is handed over again (its message was lost
+# with a killed worker or a broker restart; a second message for it finds it done and does nothing).
+PORTAL_MAIL_REQUEUE_AFTER = int(os.environ.get("PORTAL_MAIL_REQUEUE_AFTER", "180"))
 # Transient SMTP errors (4xx, dropped connections, timeouts): retry after BASE, 2*BASE, 4*BASE ... seconds, at most
 # MAX seconds apart (below the broker's visibility timeout), then mark the email failed after MAX_ATTEMPTS tries.
 PORTAL_MAIL_RETRY_BASE = float(os.environ.get("PORTAL_MAIL_RETRY_BASE", "60"))

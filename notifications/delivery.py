@@ -9,8 +9,11 @@ The life of an OutgoingEmail row:
 The claim is one conditional UPDATE (`... WHERE status = 'pending'`): on PostgreSQL a concurrent claimer waits for
 the row lock and then finds the status changed; on SQLite writers are serialised. Whoever gets rowcount 1 sends.
 
-A worker killed mid-send leaves the row "sending". After PORTAL_MAIL_CLAIM_TIMEOUT seconds the sweep takes the claim
-back and sends again. That is at-least-once delivery: a kill after the SMTP server accepted the message but
+A worker keeps its claims alive while it holds them: a heartbeat thread writes `claimed_at` again every quarter of
+PORTAL_MAIL_CLAIM_TIMEOUT (30 s) for the rows it still means to send, whatever a single SMTP exchange takes. A worker
+killed mid-send stops beating and leaves its rows "sending"; once a claim has gone PORTAL_MAIL_CLAIM_TIMEOUT seconds
+without a beat, the frequent pass (every minute) takes it back and sends again: a killed batch is resent within a
+minute or two, not after a fixed ten minutes. That is at-least-once delivery: a kill after the SMTP server accepted the message but
 before the row was marked sent gives one duplicate, with the same Message-ID (tests/reliability measure it).
 Nothing is ever lost in exchange: the ledger, not the broker, holds what is still to send.
 
@@ -18,14 +21,15 @@ A worker sends in batches (issue 7: one claim, one SMTP connection and one read 
 emails): the task for one email claims it and, in the same transaction, the oldest other emails waiting
 (`SELECT ... FOR UPDATE SKIP LOCKED`, so two workers never wait for each other or take the same row), then sends
 them one by one over one connection, marking each sent as soon as the server has taken it. The messages queued for
-the others find them done and do nothing. A batch stops taking new sends after BATCH_SECONDS and gives the rest
-back, so no claim it holds ever gets old enough to be taken back while it still means to send.
+the others find them done and do nothing. A batch stops taking new sends after batch_seconds() and gives the rest
+back, well inside the task's time limit.
 """
 from __future__ import annotations
 
 import datetime
 import logging
 import smtplib
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,6 +38,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
+from django.db import connections
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -74,9 +79,42 @@ BATCH_SIZE = 20
 
 
 def batch_seconds() -> float:
-    """How long a batch keeps starting new sends: well inside the claim timeout (no claim of a running batch is
-    ever taken back) and the task's time limit."""
-    return min(settings.PORTAL_MAIL_CLAIM_TIMEOUT / 4, settings.PORTAL_MAIL_TASK_TIME_LIMIT / 2)
+    """How long a batch keeps starting new sends: well inside the task's time limit (its claims stay alive by the
+    heartbeat however long it runs)."""
+    return settings.PORTAL_MAIL_TASK_TIME_LIMIT / 2
+
+
+class Heartbeat:
+    """While a worker holds claims, a thread writes their `claimed_at` again every quarter of the claim timeout, so
+    that only the claims of a worker that died grow old enough to be taken back (`_claimable`). Each row is beaten
+    only while it is still "sending" with this claim's attempt number: a row finished, given back or taken over
+    is left alone. The thread has its own database connection, closed when it stops."""
+
+    def __init__(self, emails: list[OutgoingEmail]):
+        self.claims = Q(pk__in=[])
+        for email in emails:
+            self.claims |= Q(pk=email.pk, attempts=email.attempts)
+        self.every = settings.PORTAL_MAIL_CLAIM_TIMEOUT / 4
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="portal-claim-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.thread.join(timeout=self.every + 30)
+
+    def _beat(self):
+        try:
+            while not self.stopped.wait(self.every):
+                try:
+                    OutgoingEmail.objects.filter(self.claims, status=Status.SENDING).update(claimed_at=timezone.now())
+                except Exception:  # noqa: BLE001 - a missed beat is made up by the next; the claims stay valid a while
+                    logger.warning("Could not refresh the claims of a batch", exc_info=True)
+        finally:
+            connections.close_all()
 
 
 def _claimable(now: datetime.datetime) -> Q:
@@ -217,7 +255,8 @@ def deliver(email_id: int, *, connection=None) -> Outcome:
     backend = connection or get_connection(fail_silently=False)
     opened_here = [False]
     try:
-        return _send_claimed(email, backend, opened_here=opened_here)
+        with Heartbeat([email]):
+            return _send_claimed(email, backend, opened_here=opened_here)
     finally:
         if opened_here[0]:
             _close_quietly(backend)
@@ -240,15 +279,16 @@ def deliver_batch(email_id: int, *, size: int = BATCH_SIZE) -> list[Outcome]:
     backend = get_connection(fail_silently=False)
     stop_at = time.monotonic() + batch_seconds()
     try:
-        for position, email in enumerate(emails):
-            if position and time.monotonic() > stop_at:
-                release(emails[position:])
-                outcomes += [Outcome("released", e.pk) for e in emails[position:]]
-                break
-            try:
-                outcomes.append(_send_claimed(email, backend, rows=rows.get(email.pk, [])))
-            except TransientMailError as exc:
-                outcomes.append(Outcome("deferred", email.pk, str(exc), retry_in=exc.retry_in))
+        with Heartbeat(emails):
+            for position, email in enumerate(emails):
+                if position and time.monotonic() > stop_at:
+                    release(emails[position:])
+                    outcomes += [Outcome("released", e.pk) for e in emails[position:]]
+                    break
+                try:
+                    outcomes.append(_send_claimed(email, backend, rows=rows.get(email.pk, [])))
+                except TransientMailError as exc:
+                    outcomes.append(Outcome("deferred", email.pk, str(exc), retry_in=exc.retry_in))
     finally:
         _close_quietly(backend)
     return outcomes

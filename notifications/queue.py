@@ -31,7 +31,14 @@ SEND_PENDING = "portal.send_pending_notifications"
 
 
 def claim_timeout() -> datetime.timedelta:
+    """A claim not refreshed by its worker's heartbeat for this long is presumed lost with the worker."""
     return datetime.timedelta(seconds=settings.PORTAL_MAIL_CLAIM_TIMEOUT)
+
+
+def requeue_after() -> datetime.timedelta:
+    """An email handed to the workers this long ago and still pending is presumed lost with its message (a killed
+    worker's prefetched messages, a broker restart) and handed over again."""
+    return datetime.timedelta(seconds=settings.PORTAL_MAIL_REQUEUE_AFTER)
 
 
 def enqueue(email_ids: Iterable[int]) -> int:
@@ -82,13 +89,12 @@ def due_for_sending(now: datetime.datetime | None = None):
     message was lost with a killed worker or a broker restart), due for a retry, or claimed by a worker that
     has not finished within the claim timeout."""
     now = now or timezone.now()
-    stale = now - claim_timeout()
     waiting = (
         Q(status=Status.PENDING)
-        & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+        & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - requeue_after()))
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     )
-    abandoned = Q(status=Status.SENDING, claimed_at__lt=stale)
+    abandoned = Q(status=Status.SENDING, claimed_at__lt=now - claim_timeout())
     return OutgoingEmail.objects.filter(waiting | abandoned)
 
 

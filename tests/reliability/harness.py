@@ -356,7 +356,9 @@ class Worker:
     """`celery -A config worker` (prefork, 2 processes) in a process group of its own, so that a kill takes the
     whole worker, the way an out-of-memory kill or a power cut would."""
 
-    CLAIM_TIMEOUT = 8  # seconds (PORTAL_MAIL_CLAIM_TIMEOUT): a claim older than this is taken back by the next pass
+    # Seconds (PORTAL_MAIL_CLAIM_TIMEOUT, and PORTAL_MAIL_REQUEUE_AFTER): a claim not refreshed for this long, and a
+    # pending email handed over this long ago, are taken back by the next pass.
+    CLAIM_TIMEOUT = 8
 
     def __init__(self, target: Target, *, email_url: str, extra_env: dict | None = None):
         self.target = target
@@ -373,7 +375,8 @@ class Worker:
             "CELERY_TASK_DEFAULT_QUEUE": self.target.queue, "EMAIL_URL": self.email_url,
             "SITE_URL": settings.SITE_URL, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO",
             # Small numbers so the tests see retakes and retries within seconds.
-            "PORTAL_MAIL_CLAIM_TIMEOUT": str(self.CLAIM_TIMEOUT), "PORTAL_MAIL_RETRY_BASE": "0.5",
+            "PORTAL_MAIL_CLAIM_TIMEOUT": str(self.CLAIM_TIMEOUT), "PORTAL_MAIL_REQUEUE_AFTER": str(self.CLAIM_TIMEOUT),
+            "PORTAL_MAIL_RETRY_BASE": "0.5",
             "PORTAL_MAIL_RETRY_MAX": "2",
         })
         if self.target.broker_url.startswith("redis"):

@@ -12,6 +12,7 @@ import time
 import zlib
 
 import pytest
+from django.conf import settings
 
 from notifications.celery_tasks import daily_sweep, send_digest, send_pending_notifications
 from notifications.models import Notification, OutgoingEmail
@@ -250,3 +251,56 @@ def test_two_sweeps_at_once_a_third_later_and_every_send_task_retried_send_nothi
     assert OutgoingEmail.objects.count() == 40
     assert Notification.objects.count() == 80
     harness.report("two beats, a re-run and retried sends", digests=40, duplicates=smtp_sink.duplicates())
+
+
+def test_a_killed_workers_batch_is_sent_again_within_two_minutes_with_the_production_timings(
+    portal_worker, smtp_sink
+):
+    """Issue 16, item 5: the rest of a killed worker's batch waited for a fixed claim timeout (10 minutes) and the
+    next 5-minute pass: ~15 minutes. Now the claims live by a heartbeat (every 7.5 s, dead after 30 s without one)
+    and the pass runs every minute, as beat is scheduled (notifications/migrations/0002): the worker is killed in the
+    middle of a batch, restarted, and beat plays every 60 s from the kill."""
+    expected = harness.people_with_tasks(units=20, members=5, tasks=2, deadline=DEADLINE)
+    smtp_sink.delay = 0.05
+    # The installation's own timings (config/settings.py), not the harness's short ones.
+    worker = portal_worker(email_url=smtp_sink.url, PORTAL_MAIL_CLAIM_TIMEOUT=str(settings.PORTAL_MAIL_CLAIM_TIMEOUT),
+                           PORTAL_MAIL_REQUEUE_AFTER=str(settings.PORTAL_MAIL_REQUEUE_AFTER))
+    daily_sweep.apply_async(kwargs={"day": DAY.isoformat()})
+    harness.wait_until(lambda: smtp_sink.count() >= 10, timeout=120, what="the first digests")
+    worker.kill()
+    killed = time.monotonic()
+    held = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING).count()
+    worker.start()
+
+    def all_sent():
+        return (len(smtp_sink.by_message_id()) >= len(expected)
+                and OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == len(expected))
+
+    next_beat = killed + 60
+    while not all_sent():
+        assert time.monotonic() - killed < 150, harness.describe_delivery(smtp_sink, worker)
+        if time.monotonic() >= next_beat:
+            send_pending_notifications.apply_async()
+            next_beat += 60
+        time.sleep(0.5)
+    last_arrival = max(received.at for received in smtp_sink.received)
+    after_kill = last_arrival - killed
+    assert after_kill < 120, after_kill
+    assert smtp_sink.duplicates() <= 2  # at most the message each pool process had just handed over
+    harness.report("kill -9 mid-batch, production claim timings (30 s, heartbeat 7.5 s, pass every minute)",
+                   digests=len(smtp_sink.by_message_id()), claims_held_by_the_dead_worker=held,
+                   last_delivery_after_kill_s=round(after_kill, 1), duplicates=smtp_sink.duplicates(), lost=0)
+
+
+def test_a_slow_batch_of_a_live_worker_keeps_its_claims_and_sends_nothing_twice(portal_worker, smtp_sink):
+    """The other side of a short claim timeout: a batch that takes longer than the timeout (a slow mail server) is
+    not taken back while its worker lives, because the heartbeat keeps its claims fresh."""
+    expected = harness.people_with_tasks(units=4, members=5, tasks=1, deadline=DEADLINE, prefix="slow")
+    smtp_sink.delay = 0.7  # 20 digests in one batch: ~14 s, well past the 8-second claim timeout
+    portal_worker(email_url=smtp_sink.url)
+    daily_sweep.apply_async(kwargs={"day": DAY.isoformat()})
+    play_beat_until(lambda: len(smtp_sink.by_message_id()) >= len(expected), timeout=120,
+                    what="every digest of the slow batch")
+    time.sleep(1.5)
+    assert smtp_sink.duplicates() == 0
+    assert set(OutgoingEmail.objects.values_list("attempts", flat=True)) == {1}  # no claim was ever taken back
