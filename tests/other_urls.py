@@ -9,6 +9,7 @@ urlpatterns = [
     path("ngon-ngu/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("accounts.urls")),
     path("cong-viec/", include("intake.urls")),
+    path("cong-viec/", include("jobs.urls")),
     path("cong-viec/", include("notifications.urls")),
     path("cong-viec/", include("oversight.urls")),
     path("cong-viec/", include("tasks.urls")),
