@@ -278,11 +278,14 @@ def _task_rows(tasks, today: datetime.date) -> list[TaskRow]:
 
 
 def _directives(tasks) -> dict[int, Directive]:
-    """Query 2: the period's directives with their documents (without the documents' full text)."""
-    return {
-        d.pk: d for d in Directive.objects.filter(pk__in=tasks.values("directive_id"))
-        .select_related("resolution").defer("resolution__body")
-    }
+    """Query 2: the period's directives with their documents (without the documents' full text), each document
+    kept once however many directives it has (the query brings a copy with every directive)."""
+    directives, documents = {}, {}
+    for directive in (Directive.objects.filter(pk__in=tasks.values("directive_id"))
+                      .select_related("resolution").defer("resolution__body").iterator(chunk_size=2000)):
+        directive.resolution = documents.setdefault(directive.resolution_id, directive.resolution)
+        directives[directive.pk] = directive
+    return directives
 
 
 def _units(tasks) -> dict[int, tuple[int, list[tuple[int, str]]]]:
