@@ -18,7 +18,7 @@ from tests.factories import (DirectiveFactory, ProgressReportFactory, Resolution
                              office_user)
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["accounts", "config", "core", "devtools", "intake", "notifications", "oversight", "resolutions", "tasks",
+SOURCES = ["accounts", "config", "core", "devtools", "intake", "jobs", "notifications", "oversight", "resolutions", "tasks",
            "units", "templates", "locale", "manage.py"]
 # proper nouns that stay Vietnamese in English ("Hậu Giang"), and the language switch's own name for Vietnamese
 KEPT = ["Tiếng Việt", "Hậu Giang", "Việt Nam"]
@@ -114,7 +114,8 @@ def ascii_world(db, settings):
 
 PAGES = ["/", "/tasks/", "/tasks/{task}/", "/resolutions/", "/resolutions/{document}/", "/directives/",
          "/directives/{directive}/", "/dashboard/", "/calendar/", "/resolutions/import/", "/notifications/",
-         "/outbox/", "/accounts/password_change/", "/accounts/2fa/setup/"]
+         "/outbox/", "/accounts/password_change/", "/accounts/2fa/setup/", "/files/", "/files/{job}/",
+         "/files/{failed_job}/"]
 # the notification preferences have no page of their own: their form is on /notifications/ (a POST to
 # /notifications/preferences/)
 
@@ -123,8 +124,15 @@ PAGES = ["/", "/tasks/", "/tasks/{task}/", "/resolutions/", "/resolutions/{docum
 def test_the_pages_in_english_show_no_vietnamese_word_of_their_own(client, ascii_world, who):
     client.force_login(ascii_world[who])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # A background export under way and one that failed (its title is written in the requester's language when asked for).
+    from jobs.models import Job
+
+    running = Job.objects.create(owner=ascii_world[who], kind="tasks_xlsx", title="Task list (Excel), 9,000 tasks",
+                                 state="running", done=4000, total=9000, progress=0.44)
+    failed = Job.objects.create(owner=ascii_world[who], kind="report_docx", title="Implementation report",
+                               state="failed", error="Bộ xử lý nền dừng giữa chừng. Hãy thử lại.")
     ids = {"task": ascii_world["task"].pk, "document": ascii_world["document"].pk,
-           "directive": ascii_world["directive"].pk}
+           "directive": ascii_world["directive"].pk, "job": running.pk, "failed_job": failed.pk}
     seen = {}
     for url in PAGES:
         response = client.get(url.format(**ids), follow=True)
