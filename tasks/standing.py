@@ -75,11 +75,17 @@ def standing_case(today: datetime.date | None = None) -> Case:
     )
 
 
-def standing_condition(standings, today: datetime.date | None = None) -> Q:
-    """`standing IN (standings)` on the columns: each standing's branch written so that no two overlap."""
+def standing_condition(standings, today: datetime.date | None = None, *, prefix: str = "") -> Q:
+    """`standing IN (standings)` on the columns: each standing's branch written so that no two overlap. `prefix`
+    names the task through a relation ("tasks__" from a directive): the same rule on a joined task's columns, inside
+    an aggregate's filter, instead of a subquery over every task."""
     today = today or local_today()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     chosen = set(standings)
+
+    def on(**lookups) -> Q:
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
     # Open work: the chosen deadline ranges, neighbours merged (overdue + due soon + on track = any deadline).
     ranges = [(Standing.OVERDUE, None, today - datetime.timedelta(days=1)), (Standing.DUE_SOON, today, soon),
               (Standing.ON_TRACK, soon + datetime.timedelta(days=1), None)]
@@ -98,19 +104,20 @@ def standing_condition(standings, today: datetime.date | None = None) -> Q:
             bounds["deadline__gte"] = start
         if end is not None:
             bounds["deadline__lte"] = end
-        open_parts.append(Q(**bounds))
+        open_parts.append(on(**bounds))
     if Standing.ONGOING in chosen:
-        open_parts.append(Q(deadline__isnull=True))
+        open_parts.append(on(deadline__isnull=True))
     conditions = []
     if open_parts:
-        conditions.append(Q(status__in=OPEN_STATUSES) & reduce(or_, open_parts))
-    done = Q(status=TaskStatus.DONE)
+        conditions.append(on(status__in=OPEN_STATUSES) & reduce(or_, open_parts))
+    done = on(status=TaskStatus.DONE)
+    deadline = F(prefix + "deadline")
     if Standing.DONE_ON_TIME in chosen:
-        conditions.append(done & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline"))))
+        conditions.append(done & (on(deadline__isnull=True) | on(completed_at__date__lte=deadline)))
     if Standing.DONE_LATE in chosen:
-        conditions.append(done & Q(deadline__isnull=False, completed_at__date__gt=F("deadline")))
+        conditions.append(done & on(deadline__isnull=False, completed_at__date__gt=deadline))
     if Standing.CANCELLED in chosen:
-        conditions.append(Q(status=TaskStatus.CANCELLED))
+        conditions.append(on(status=TaskStatus.CANCELLED))
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 

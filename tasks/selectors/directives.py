@@ -26,7 +26,6 @@ from resolutions.models import Directive
 
 from ..access import visible_tasks
 from ..choices import OPEN_STATUSES
-from ..models import Task
 from ..standing import ATTENTION_ORDER, DONE, Standing, standing_condition
 
 # The annotations of each row, in the order a table shows them. Only the tasks the directive gave (not sub-tasks a
@@ -55,8 +54,9 @@ DEFAULT_SORT = "attention"
 
 
 def _counted(standings, today) -> Q:
-    """A joined task (tasks__…) whose standing is one of `standings`."""
-    return Q(tasks__in=Task.objects.filter(standing_condition(standings, today)).values("pk"))
+    """A joined task (tasks__…) whose standing is one of `standings`: the rule on the joined row's own columns (a
+    subquery over every task per count made the export's 5,000-row sheet wait 0.25 s for this query)."""
+    return standing_condition(standings, today, prefix="tasks__")
 
 
 def directive_rows(user, *, document: int | None = None, standing: str | None = None, overdue_only: bool = False,
