@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resolutions import parsing
@@ -570,3 +571,31 @@ def record_import(
             report_cycle=reviewed.report_cycle, check_permission=check_permission,
         )
     return resolution
+
+
+def draft_from_parse(parsed: ParsedUpload, *, draft_id: str, stored: str) -> dict:
+    """The draft of a parsed document, as the review edits it (JSON-able: the session keeps it; a background read
+    writes it into its job's file, intake.background)."""
+    header = parsed.result.header
+    return {
+        "id": draft_id,
+        "created": timezone.now().isoformat(),
+        "filename": parsed.filename,
+        "file": stored,
+        "body": parsed.body,
+        "details": {
+            "kind": resolution_kind(header.kind),
+            "number": header.number[:64],
+            "title": header.title[:500],
+            "issued_on": header.issued_on.isoformat() if header.issued_on else None,
+            "issuing_body": (header.issuer or DocumentDetails.issuing_body)[:255],
+            "signer": header.signer[:255],
+        },
+        "items": items_from_parse(parsed.result),
+        # Set aside with a reason to look again (an assignment verb, a unit, a date): shown apart, each one
+        # a click from being a directive. The rest is listed folded away, with its reasons.
+        "set_aside": set_aside_from_parse(parsed.result),
+        "skipped": [{"section": s.section, "label": s.label, "text": s.text, "reason": s.reason}
+                    for s in parsed.result.skipped if not (s.signals and s.proposal is not None)],
+        "warnings": list(parsed.warnings),
+    }

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
+
 
 class JobState(models.TextChoices):
     QUEUED = "queued", _("Đang chờ xử lý")
@@ -81,7 +83,29 @@ class Job(models.Model):
 
     @property
     def download_url(self) -> str | None:
+        kind = registry.kind_of(self.kind)
+        if kind is not None and kind.open_url is not None:
+            return None  # its file is for the page it opens, not a download
         return reverse("jobs:download", kwargs={"pk": self.pk}) if self.downloadable else None
+
+    @property
+    def open_url(self) -> str | None:
+        """Where a finished job of a kind that makes no download leads (the import's review), else None."""
+        kind = registry.kind_of(self.kind)
+        if self.state == JobState.DONE and self.file and kind is not None and kind.open_url is not None:
+            return kind.open_url(self)
+        return None
+
+    @property
+    def result_url(self) -> str | None:
+        """What the bell, the inbox and the list link a finished job to: its review, or its file."""
+        return self.open_url or self.download_url
+
+    @property
+    def back_url(self) -> str | None:
+        """Where a failed job of a kind with a page to start from sends the person, else None ("make it again")."""
+        kind = registry.kind_of(self.kind)
+        return kind.back_url(self) if kind is not None and kind.back_url is not None else None
 
     @property
     def percent(self) -> int:

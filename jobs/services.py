@@ -4,7 +4,8 @@
   core.broker). The same request again while the first is waiting or running finds the first instead of starting
   another; a person has at most PORTAL_JOBS_PER_PERSON unfinished at once.
 - run (in the worker): claims the row, writes the document into a temporary file through the kind's runner
-  (jobs.registry) in the asker's language, reporting progress, then keeps the file in the storage until it expires.
+  (jobs.registry) in the asker's language, reporting progress, then keeps the file in the storage until it expires;
+  a runner's refusal (registry.Refused) fails the job with its reason; a kind may have a time limit of its own.
   A message delivered again (a worker killed mid-way: acks_late) runs the job again from the start, at most
   MAX_ATTEMPTS times; a finished job is never run again.
 - tend (beat, every few minutes): expires finished files past their time (file deleted), fails jobs that no worker
@@ -79,7 +80,10 @@ def start(*, owner, kind: str, title: str, params: dict) -> Job:
 def hand_over(job: Job) -> bool:
     """Publish the job's message; a broker that does not take it fails the job at once, with a message saying so
     (the person is watching its page: better a clear answer and a button to try again than a wait for nothing)."""
-    if publish(RUN_JOB, args=(str(job.pk),), what=f"export job {job.pk}"):
+    kind = registry.kind_of(job.kind)
+    limits = {} if kind is None or kind.time_limit is None else {
+        "soft_time_limit": kind.time_limit, "time_limit": kind.time_limit + 30}
+    if publish(RUN_JOB, args=(str(job.pk),), what=f"background job {job.pk}", **limits):
         return True
     Job.objects.filter(pk=job.pk, state=State.QUEUED).update(state=State.FAILED, error=NOT_TAKEN, finished_at=_now())
     return False
@@ -137,6 +141,9 @@ def run(job_id) -> str:
         try:
             with translation.override(job.language):
                 written = runner(job.owner, job.params, out, _Progress(job))
+        except registry.Refused as refusal:  # the document cannot be made, and the runner says why
+            _fail(job, str(refusal)[:500])
+            return State.FAILED
         except Exception as error:  # noqa: BLE001 - whatever the runner raised, the person gets a clear answer
             timed_out = isinstance(error, SoftTimeLimitExceeded)
             if not timed_out:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from core.downloads import private_download
 from core.paging import page_links
@@ -43,6 +44,8 @@ def job_state(request, job) -> dict:
         "state": job.state,
         "progress": round(job.progress, 4),
         "download_url": request.build_absolute_uri(job.download_url) if job.download_url else None,
+        # A job that makes no download (reading a document for import) leads to a page instead.
+        "next_url": request.build_absolute_uri(job.open_url) if job.open_url else None,
         "done": job.done,
         "total": job.total,
         "error": _(job.error) if job.error else None,
@@ -57,6 +60,8 @@ def job_detail(request, pk):
     if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
         return JsonResponse(job_state(request, job))
     if request.headers.get("HX-Request"):
+        if job.open_url:  # done, and what it made is a page to go on with: the browser goes there
+            return HttpResponseClientRedirect(job.open_url)
         # The page's polling: the state alone, and once the file is ready the bell too, which now counts it.
         return render(request, "jobs/partials/job_status.html", {"job": job, "polled": True})
     return render(request, "jobs/job_detail.html", {"job": job})

@@ -104,35 +104,17 @@ def sweep_old_files():
 
 def new_draft(parsed: importing.ParsedUpload, upload) -> dict:
     draft_id = secrets.token_urlsafe(12)
-    header = parsed.result.header
-    stored = ""
-    if upload is not None:
-        sweep_old_files()
-        name = get_valid_filename(PurePath(upload.name).name)[-100:] or "van-ban"
-        upload.seek(0)
-        stored = default_storage.save(f"{DRAFT_FILES}/{draft_id}/{name}", upload)
-    return {
-        "id": draft_id,
-        "created": timezone.now().isoformat(),
-        "filename": parsed.filename,
-        "file": stored,
-        "body": parsed.body,
-        "details": {
-            "kind": importing.resolution_kind(header.kind),
-            "number": header.number[:64],
-            "title": header.title[:500],
-            "issued_on": header.issued_on.isoformat() if header.issued_on else None,
-            "issuing_body": (header.issuer or importing.DocumentDetails.issuing_body)[:255],
-            "signer": header.signer[:255],
-        },
-        "items": importing.items_from_parse(parsed.result),
-        # Set aside with a reason to look again (an assignment verb, a unit, a date): shown apart, each one
-        # a click from being a directive. The rest is listed folded away, with its reasons.
-        "set_aside": importing.set_aside_from_parse(parsed.result),
-        "skipped": [{"section": s.section, "label": s.label, "text": s.text, "reason": s.reason}
-                    for s in parsed.result.skipped if not (s.signals and s.proposal is not None)],
-        "warnings": list(parsed.warnings),
-    }
+    return importing.draft_from_parse(parsed, draft_id=draft_id,
+                                     stored=store_upload(draft_id, upload) if upload else "")
+
+
+def store_upload(draft_id: str, upload, name: str = "") -> str:
+    """Keep the uploaded file with its draft (so that it can be kept with the document); its stored name."""
+    sweep_old_files()
+    name = get_valid_filename(PurePath(name or upload.name).name)[-100:] or "van-ban"
+    upload.seek(0)
+    return default_storage.save(f"{DRAFT_FILES}/{draft_id}/{name}", upload)
+
 
 
 def go(request, url: str):

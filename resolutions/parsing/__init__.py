@@ -13,11 +13,11 @@ from .blocks import text_blocks
 from .core import parse_blocks
 from .directory import Directory
 from .model import Header, ParsedDirective, ParseError, ParseResult, Skipped
-from .readers import MAX_BYTES, check_chars, file_blocks, read_input
+from .readers import MAX_BYTES, check_chars, check_input, file_blocks, read_input
 from .text import nfc
 
 __all__ = ["parse_text", "parse_file", "ParseError", "ParseResult", "ParsedDirective", "Skipped", "Header",
-           "Directory", "MAX_BYTES", "read_input", "nfc"]
+           "Directory", "MAX_BYTES", "read_input", "check_input", "nfc"]
 
 
 def parse_text(text: str, directory: Directory | None = None, reference_year: int | None = None) -> ParseResult:

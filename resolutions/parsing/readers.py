@@ -152,7 +152,19 @@ def _check_text(text: str) -> str:
 
 
 # ---- docx ----------------------------------------------------------------------------------------------------
-def docx_blocks(data: bytes) -> list:
+def check_input(data: bytes) -> str:
+    """What can be refused without reading the text (fast, whatever the file): the size, what the file is, a .docx's
+    zip directory and document.xml's unpacked size, a .txt's length. Raises ParseError; returns the kind. The import
+    wizard asks this in the request before handing a big document to a worker, so that a bomb is refused at once."""
+    kind = sniff(data)
+    if kind == "docx":
+        _open_docx(data)
+    elif kind == "text":
+        _checked_text(data)
+    return kind
+
+
+def _open_docx(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -166,6 +178,11 @@ def docx_blocks(data: bytes) -> list:
             raise ParseError("Đây là tệp PowerPoint, không phải văn bản Word: hãy tải lên tệp .docx, .pdf hoặc .txt.")
         raise ParseError("Tệp nén này không phải tệp Word (.docx): không tìm thấy nội dung văn bản.")
     _check_zip(zf, infos)
+    return zf
+
+
+def docx_blocks(data: bytes) -> list:
+    _open_docx(data)
     try:
         import docx  # python-docx
         document = docx.Document(io.BytesIO(data))
@@ -355,12 +372,16 @@ def file_blocks(data: bytes) -> list:
         return pdf_blocks(data)
     if kind == "docx":
         return docx_blocks(data)
+    return text_blocks(_checked_text(data))
+
+
+def _checked_text(data: bytes) -> str:
     if len(data) > MAX_TEXT_BYTES:
         raise ParseError(f"Tệp văn bản quá lớn ({_mb(len(data))}, tối đa {_mb(MAX_TEXT_BYTES)}): một văn bản thường "
                          "chỉ vài trăm KB; hãy tách thành các phần nhỏ hơn rồi tải lên từng phần.")
     text = decode_text(data)
     check_chars(len(text))
-    return text_blocks(text)
+    return text
 
 
 # ---- pdf layout: paragraphs and tables from where the characters stand -------------------------------------------

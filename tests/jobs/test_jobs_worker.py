@@ -60,3 +60,26 @@ def test_a_large_export_and_a_large_report_are_written_by_the_worker_while_the_r
     text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(download.streaming_content))).paragraphs)
     assert "BÁO CÁO" in text
     assert Job.objects.filter(owner=office, state="done").count() == 2
+
+
+def test_a_big_document_for_import_is_read_by_the_worker_and_its_review_opens(portal_worker, settings, client):
+    """Issue 16, item 1, with a real Celery worker: the upload answers at once, the worker reads the document (with
+    the reading's own time limit), and the job's next_url opens the review of the draft it wrote."""
+    from units.directory import sync_unit_directory
+
+    from tests.resolutions.wizard_support import DOCUMENT, docx_bytes
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sync_unit_directory()
+    settings.PORTAL_IMPORT_DIRECT_BYTES = 500
+    client.force_login(office_user())
+    portal_worker(MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    started = time.monotonic()
+    response = client.post(reverse("intake:import"), {"file": SimpleUploadedFile("kl.docx", docx_bytes(DOCUMENT))})
+    assert response.status_code == 302 and time.monotonic() - started < 5
+    state, _states = finished(client, response["Location"])
+    assert state["state"] == "done" and state["download_url"] is None, state
+    review = client.get(state["next_url"])
+    assert review.status_code == 302 and "/resolutions/import/" in review["Location"]
+    page = client.get(review["Location"]).content.decode()
+    assert "77-TB/TU" in page and "Sở Thông tin và Truyền thông" in page
