@@ -12,8 +12,10 @@ _PATTERNS = [
     # style, regex (group "lab" is the label as written, the rest of the paragraph follows the match)
     ("roman", re.compile(rf"(?P<lab>(?=[IVXL])({_ROMAN}))\s*(?:[./:)\-–](?!\d)\s*|\s+-\s+)(?=\S)")),
     ("decimal_multi", re.compile(r"(?P<lab>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[./:)]?\s+(?=\S)")),
-    ("decimal", re.compile(r"(?P<lab>\d{1,2})\s*(?P<punct>[./)])\s*(?=[^\d\s/.]|\s)\s*")),
-    ("paren_decimal", re.compile(r"(?P<lab>\(\d{1,2}\))\s*(?=\S)")),
+    # Up to three digits: a plan or an appendix may number a hundred items and more (with two, item 100 and all after
+    # it ran into item 99 as one paragraph, and reading that paragraph grew with the square of its length).
+    ("decimal", re.compile(r"(?P<lab>\d{1,3})\s*(?P<punct>[./)])\s*(?=[^\d\s/.]|\s)\s*")),
+    ("paren_decimal", re.compile(r"(?P<lab>\(\d{1,3}\))\s*(?=\S)")),
     ("paren_letter", re.compile(r"(?P<lab>\([a-zđ]\))\s*(?=\S)")),
     ("letter", re.compile(r"(?P<lab>[a-zđ])\s*\)\s*(?=\S)|(?P<lab2>[a-zđ])\.\s+(?=\S)")),
     ("dash", re.compile(r"(?P<lab>[-‐‑–—⁃−])\s*(?=\S)")),
