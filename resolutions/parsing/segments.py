@@ -32,6 +32,12 @@ def leads(a: Assignment) -> set[str]:
     return out
 
 
+# How much of a paragraph is read around a possible split: the clause that may start a directive and the part before
+# it. Reading all the rest at every boundary made a long paragraph cost the square of its length (a paragraph of 200
+# sentences took 8 s); a directive's lead is named near its start.
+WINDOW = 3000
+
+
 def split_points(directory: Directory, text: str, folded: str) -> list[int]:
     """Offsets in text where a further directive starts (its connective included), in order; [] for one."""
     points: list[int] = []
@@ -45,25 +51,26 @@ def split_points(directory: Directory, text: str, folded: str) -> list[int]:
             clause_start += 1
         if folded[m.start()] == "." and not text[clause_start:clause_start + 1].isupper():
             continue  # "v.v. giao" or an abbreviation, not a new sentence
-        rest = folded[pos:]
+        rest, rest_text = folded[pos:pos + WINDOW], text[pos:pos + WINDOW]
         if _TRIGGER_START.match(rest):
             pass
         elif (folded[m.start()] == "\n" or m.group(0).strip(" .;\n")) and _LATE_TRIGGER.match(rest):
             pass  # "Ngoài ra, Bộ giao Tổng cục Thủy lợi chủ trì …"
         elif folded[m.start()] == "\n" or folded[m.start():m.start() + 2] in (".\n", ";\n"):
             # a new paragraph that opens with a body of its own: that body's work
-            a = read_assignment(directory, text[pos:], rest)
+            a = read_assignment(directory, rest_text, rest)
             if not (a.subject and a.found and a.subject[0].start == 0):
                 continue
         else:
             # a unit (or a name the directory does not know) opening the clause and acting as its lead
-            a = read_assignment(directory, text[pos:], rest)
+            a = read_assignment(directory, rest_text, rest)
             after = a.subject[-1].end if a.subject else 0
             if not (a.subject and a.found and VERB_START.match(rest, _past_commas(rest, after))):
                 continue  # "…; Sở Tài chính bảo đảm kinh phí …": a body, then what it does
-        part = read_assignment(directory, text[pos:], rest)
+        part = read_assignment(directory, rest_text, rest)
         mine = leads(part)
-        head = read_assignment(directory, text[seg_start:clause_start], folded[seg_start:clause_start])
+        head_end = min(clause_start, seg_start + WINDOW)
+        head = read_assignment(directory, text[seg_start:head_end], folded[seg_start:head_end])
         before = leads(head)
         if not head.found or not part.found or not mine or mine <= before:
             continue
