@@ -348,9 +348,10 @@ PORTAL_BROKER_PUBLISH_TIMEOUT = float(os.environ.get("PORTAL_BROKER_PUBLISH_TIME
 # than PORTAL_REPORT_DIRECT_ROWS tasks in its appendix) the request starts a job and answers with its page.
 PORTAL_EXPORT_DIRECT_ROWS = int(os.environ.get("PORTAL_EXPORT_DIRECT_ROWS", "5000"))
 PORTAL_REPORT_DIRECT_ROWS = int(os.environ.get("PORTAL_REPORT_DIRECT_ROWS", "1000"))
-# An uploaded document (or pasted text) larger than this many bytes is read by a worker, not the request (the import
-# wizard's step 1 answers at once with the job's page, which opens the review when the document is read).
-PORTAL_IMPORT_DIRECT_BYTES = int(os.environ.get("PORTAL_IMPORT_DIRECT_BYTES", "200000"))
+# A document with more than this many bytes to read (a .docx's document.xml unpacked, a .pdf or .txt as uploaded,
+# pasted text) is read by a worker, not the request: the import wizard's step 1 answers at once with the job's page,
+# which opens the review when the document is read.
+PORTAL_IMPORT_DIRECT_BYTES = int(os.environ.get("PORTAL_IMPORT_DIRECT_BYTES", "150000"))
 # A finished file is kept this many hours, then deleted by the periodic pass (portal.tend_jobs); the job's row is
 # forgotten after PORTAL_JOBS_KEEP_DAYS.
 PORTAL_JOBS_KEEP_HOURS = int(os.environ.get("PORTAL_JOBS_KEEP_HOURS", "24"))

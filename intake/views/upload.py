@@ -76,15 +76,14 @@ def _upload(request):
         status = 400
         if form.is_valid():
             upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
-            if (upload.size if upload else len(text.encode("utf-8"))) > settings.PORTAL_IMPORT_DIRECT_BYTES:
-                try:
-                    # What can be refused without reading the text is refused here, at once (a zip bomb, a .txt
-                    # over its limit): only a document that may be read goes to a worker.
-                    if upload:
-                        check_input(read_input(upload, upload.name))
-                except ParseError as error:
-                    form.add_error("file", ValidationError(str(error), code="unreadable"))
-                    return _upload_page(request, form, status=status)
+            try:
+                # What can be refused without reading the text is refused here, at once (a zip bomb, a .txt over its
+                # limit); a document with much to read goes to a worker, the rest is read now.
+                weight = check_input(read_input(upload, upload.name)) if upload else len(text.encode("utf-8"))
+            except ParseError as error:
+                form.add_error("file", ValidationError(str(error), code="unreadable"))
+                return _upload_page(request, form, status=status)
+            if weight > settings.PORTAL_IMPORT_DIRECT_BYTES:
                 return _read_in_background(request, upload, text)
             try:
                 if upload:

@@ -152,16 +152,17 @@ def _check_text(text: str) -> str:
 
 
 # ---- docx ----------------------------------------------------------------------------------------------------
-def check_input(data: bytes) -> str:
+def check_input(data: bytes) -> int:
     """What can be refused without reading the text (fast, whatever the file): the size, what the file is, a .docx's
-    zip directory and document.xml's unpacked size, a .txt's length. Raises ParseError; returns the kind. The import
-    wizard asks this in the request before handing a big document to a worker, so that a bomb is refused at once."""
+    zip directory and document.xml's unpacked size, a .txt's length. Raises ParseError; returns how much there is to
+    read (a .docx's document.xml unpacked, else the file's bytes). The import wizard asks this in the request, so
+    that a bomb is refused at once and a document with much to read goes to a worker."""
     kind = sniff(data)
     if kind == "docx":
-        _open_docx(data)
-    elif kind == "text":
+        return _open_docx(data).getinfo("word/document.xml").file_size
+    if kind == "text":
         _checked_text(data)
-    return kind
+    return len(data)
 
 
 def _open_docx(data: bytes) -> zipfile.ZipFile:
