@@ -44,7 +44,8 @@ class JobRefused(Exception):
 
 # Errors kept on the row are written in Vietnamese (the worker has no request) and shown translated: marked here
 # for makemessages, translated where they are shown (templates/jobs, views.job_json).
-TIMED_OUT = gettext_noop("Tệp quá lớn, không tạo xong trong thời gian cho phép. Hãy lọc bớt rồi xuất lại.")
+TIMED_OUT = gettext_noop("Không xong trong thời gian cho phép nên đã dừng. Hãy thu hẹp (lọc bớt danh sách, hoặc "
+                         "tách văn bản thành nhiều phần) rồi làm lại.")
 BROKEN = gettext_noop("Có lỗi khi tạo tệp. Lỗi đã được ghi lại để Văn phòng xử lý; hãy thử lại sau.")
 NOT_TAKEN = gettext_noop("Bộ xử lý nền không nhận yêu cầu. Hãy thử lại sau ít phút.")
 ABANDONED = gettext_noop("Bộ xử lý nền dừng giữa chừng. Hãy thử lại.")
