@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -65,6 +64,7 @@ from tasks.views.lists import TaskListView
 from units.models import Membership, Unit
 
 from . import bench_jobs, loadgen
+from .processes import high_water_kb, reset_high_water
 
 REQUESTS = 30
 WARMUP = 3
@@ -287,19 +287,8 @@ def sweep_in_this_process() -> dict:
 
     # First run: wall time and the growth of the process's peak resident memory, untraced. Linux keeps
     # getrusage's maxrss across exec (it would start at the parent bench's size), so the high-water mark is read
-    # from /proc and reset to the current size first; elsewhere maxrss is the fallback.
-    def high_water_kb() -> int:
-        try:
-            with open("/proc/self/status") as status:
-                return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-        except (OSError, StopIteration, ValueError):
-            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-    try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")  # reset the high-water mark to the current resident size
-    except OSError:
-        pass
+    # from /proc and reset to the current size first (devtools.processes).
+    reset_high_water()
     baseline = high_water_kb()
     started = time.perf_counter()
     outcome = once()

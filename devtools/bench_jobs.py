@@ -34,7 +34,7 @@ from tasks.models import Task
 
 from .bench_mail import child_database_url
 
-from .processes import stop_group
+from .processes import child_pids, high_water_kb, reset_high_water, resident_kb, stop_group
 
 FULL_EXPORT_URL = "/tasks/export.xlsx"
 REPORT_URL = "/reports/implementation.docx"
@@ -110,36 +110,18 @@ def kind_of(url: str) -> str:
 # --- in a child process -------------------------------------------------------------------------------------
 
 
-def _high_water_kb(pid: str | int = "self") -> int:
-    with open(f"/proc/{pid}/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-
-
-def _resident_kb(pid: str | int = "self") -> int:
-    with open(f"/proc/{pid}/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-
-
-def _reset_high_water(pid: str | int = "self") -> None:
-    try:
-        with open(f"/proc/{pid}/clear_refs", "w") as clear:
-            clear.write("5")  # the high-water mark back to the current resident size
-    except OSError:
-        pass
-
-
 def job_in_this_process(kind: str, query: str, owner_id: int) -> dict:
     """Write one job as the worker would (jobs.services.run), timed; remove it and its file afterwards."""
     from jobs import services
 
     job = Job.objects.create(owner_id=owner_id, kind=kind, title="bench", params={"query": query})
     try:
-        _reset_high_water()
-        before = _resident_kb()
+        reset_high_water()
+        before = resident_kb()
         started = time.perf_counter()
         state = services.run(job.pk)
         seconds = time.perf_counter() - started
-        peak = _high_water_kb()
+        peak = high_water_kb()
         job.refresh_from_db()
         return {"state": state, "seconds": seconds, "memory_mb": (peak - before) / 1024, "peak_mb": peak / 1024,
                 "bytes": job.size, "error": job.error}
@@ -199,15 +181,7 @@ class JobWorker:
         return self
 
     def pool_pids(self) -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                        pids.append(int(entry.name))
-                except (OSError, IndexError, ValueError):
-                    continue
-        return pids
+        return child_pids(self.process.pid)
 
     def stop(self) -> None:
         stop_group(self.process, grace=20)
@@ -222,9 +196,9 @@ class JobWorker:
 def measure_http(result: JobResult, port: int, jar: dict[str, str], worker: JobWorker, get) -> JobResult:
     """`get(port, path, cookies, timeout, accept)` -> (status, headers, body, ms): devtools.bench_http.client.get."""
     pools = worker.pool_pids()
-    before = {pid: _resident_kb(pid) for pid in pools}
+    before = {pid: resident_kb(pid) for pid in pools}
     for pid in pools:
-        _reset_high_water(pid)
+        reset_high_water(pid)
     started = time.perf_counter()
     status, headers, _body, ms = get(port, result.url, jar, 60)
     result.request_ms = ms
@@ -252,7 +226,7 @@ def measure_http(result: JobResult, port: int, jar: dict[str, str], worker: JobW
     if state["state"] != "done":
         result.state = f"error: job {state['state']}: {state.get('error')}"
         return result
-    peaks = {pid: _high_water_kb(pid) for pid in pools if Path(f"/proc/{pid}").exists()}
+    peaks = {pid: high_water_kb(pid) for pid in pools if Path(f"/proc/{pid}").exists()}
     if peaks:
         pid = max(peaks, key=lambda p: peaks[p] - before.get(p, 0))
         result.memory_mb, result.peak_mb = (peaks[pid] - before.get(pid, 0)) / 1024, peaks[pid] / 1024

@@ -13,7 +13,7 @@ import redis
 from celery import Celery
 from django.conf import settings
 
-from ..processes import stop_group
+from ..processes import child_pids, stop_group
 from .common import CELERY, BenchError
 from .data import database_url
 
@@ -84,7 +84,7 @@ class Worker:
         """CPU time of this worker and its pool processes so far (from /proc; 0 where there is none)."""
         tick = os.sysconf("SC_CLK_TCK")
         total = 0
-        pids = [self.process.pid] + _children(self.process.pid)
+        pids = [self.process.pid] + child_pids(self.process.pid)
         for pid in pids:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -111,18 +111,6 @@ class Worker:
             return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
 
 
 def publish_sweep(broker: Broker, day: datetime.date) -> None:
