@@ -12,13 +12,11 @@ import json
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from jobs.registry import Refused, Written
 from resolutions.parsing import ParseError
 
 from . import importing
-from .forms import BODY_LIMIT
 
 READ_DOCUMENT = "import_document"
 READ_TIME_LIMIT = 180  # seconds: the longest a worker reads one document (the largest accepted take far less)
@@ -36,12 +34,9 @@ def read_document(owner, params: dict, out, progress) -> Written:
             parsed = importing.parse_upload(source=data, filename=params["filename"])
     except ParseError as error:
         raise Refused(str(error)) from error
-    duplicate = importing.find_duplicate(parsed.body)
-    if duplicate is not None:
-        raise Refused(_("Văn bản này đã được nhập trước đây: %(document)s.") % {"document": duplicate})
-    if len(parsed.body) > BODY_LIMIT:
-        raise Refused(_("Văn bản quá dài để xem xét trên trang (hơn %(limit)s ký tự): hãy tách thành nhiều phần.")
-                      % {"limit": f"{BODY_LIMIT:,}".replace(",", ".")})
+    refusal = importing.refusal_of(parsed)
+    if refusal is not None:
+        raise Refused(refusal.message)
     draft = importing.draft_from_parse(parsed, draft_id=params["draft_id"], stored="" if params.get("pasted") else params["file"])
     out.write(json.dumps(draft, ensure_ascii=False).encode("utf-8"))
     progress(1, 1)

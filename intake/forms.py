@@ -21,8 +21,6 @@ from units.models import Unit, UnitGroup
 
 from . import importing
 
-# The text a draft may hold: a 300-page document. The session carries the draft until it is confirmed.
-BODY_LIMIT = 1_000_000
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
 
@@ -36,7 +34,7 @@ class ImportUploadForm(forms.Form):
         error_messages={"invalid": _("Tệp gửi lên không hợp lệ."), "missing": _("Không nhận được tệp."),
                         "empty": _("Tệp rỗng: không có nội dung nào để đọc."), "max_length": _("Tên tệp quá dài.")},
     )
-    text = TextField(label=_("Hoặc dán nội dung văn bản"), required=False, rows=10, max_length=BODY_LIMIT)
+    text = TextField(label=_("Hoặc dán nội dung văn bản"), required=False, rows=10, max_length=importing.BODY_LIMIT)
 
     def __init__(self, *args, refused_uploads=(), **kwargs):
         super().__init__(*args, **kwargs)

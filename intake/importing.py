@@ -124,6 +124,10 @@ def current_directory() -> tuple[Directory, str]:
 # --- reading a document --------------------------------------------------------------------------------------
 
 
+# The text a draft may hold (characters): a 300-page document. The session carries the draft until it is confirmed;
+# the upload form's pasted text is held to it too.
+BODY_LIMIT = 1_000_000
+
 @dataclass
 class ParsedUpload:
     result: ParseResult
@@ -599,3 +603,24 @@ def draft_from_parse(parsed: ParsedUpload, *, draft_id: str, stored: str) -> dic
                     for s in parsed.result.skipped if not (s.signals and s.proposal is not None)],
         "warnings": list(parsed.warnings),
     }
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a read document cannot go on to the review: the message, its code, and the document already recorded."""
+
+    message: str
+    code: str
+    duplicate: Resolution | None = None
+
+
+def refusal_of(parsed: ParsedUpload) -> Refusal | None:
+    """What keeps a read document from the review, the same whether it was read in the request or by a worker: a
+    document already recorded, or one too long to review on one page."""
+    duplicate = find_duplicate(parsed.body)
+    if duplicate is not None:
+        return Refusal(_("Văn bản này đã được nhập trước đây."), "duplicate", duplicate)
+    if len(parsed.body) > BODY_LIMIT:
+        return Refusal(_("Văn bản quá dài để xem xét trên trang (hơn %(limit)s ký tự): hãy tách thành nhiều phần.")
+                       % {"limit": f"{BODY_LIMIT:,}".replace(",", ".")}, "too_long")
+    return None

@@ -24,7 +24,7 @@ from jobs.web import answer_with_job
 from resolutions.parsing import MAX_BYTES, ParseError, check_input, read_input
 
 from .. import background, importing
-from ..forms import BODY_LIMIT, ImportUploadForm
+from ..forms import ImportUploadForm
 from .drafts import get_draft, new_draft, require_office, save_draft, store_upload, wizard_view
 
 TOO_BIG = gettext_lazy("Không đọc được dữ liệu gửi lên: quá lớn hoặc sai định dạng. Văn bản dán vào tối đa 5 MB; "
@@ -79,7 +79,8 @@ def _upload(request):
             try:
                 # What can be refused without reading the text is refused here, at once (a zip bomb, a .txt over its
                 # limit); a document with much to read goes to a worker, the rest is read now.
-                weight = check_input(read_input(upload, upload.name)) if upload else len(text.encode("utf-8"))
+                data = read_input(upload, upload.name) if upload else None  # read once, for the check and the parser
+                weight = check_input(data) if upload else len(text.encode("utf-8"))
             except ParseError as error:
                 form.add_error("file", ValidationError(str(error), code="unreadable"))
                 return _upload_page(request, form, status=status)
@@ -87,19 +88,16 @@ def _upload(request):
                 return _read_in_background(request, upload, text)
             try:
                 if upload:
-                    parsed = importing.parse_upload(source=upload, filename=upload.name)
+                    parsed = importing.parse_upload(source=data, filename=upload.name)
                 else:
                     parsed = importing.parse_upload(text=text)
             except ParseError as error:
                 form.add_error("file" if upload else "text", ValidationError(str(error), code="unreadable"))
             else:
-                duplicate = importing.find_duplicate(parsed.body)
-                if duplicate is not None:
-                    form.add_error(None, ValidationError(_("Văn bản này đã được nhập trước đây."), code="duplicate"))
-                elif len(parsed.body) > BODY_LIMIT:
-                    form.add_error(None, ValidationError(
-                        _("Văn bản quá dài để xem xét trên trang (hơn %(limit)s ký tự): hãy tách thành nhiều phần."),
-                        code="too_long", params={"limit": f"{BODY_LIMIT:,}".replace(",", ".")}))
+                refusal = importing.refusal_of(parsed)
+                if refusal is not None:
+                    duplicate = refusal.duplicate
+                    form.add_error(None, ValidationError(refusal.message, code=refusal.code))
                 else:
                     draft = new_draft(parsed, upload or None)
                     save_draft(request, draft)
