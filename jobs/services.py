@@ -186,20 +186,21 @@ def mark_seen(job: Job) -> None:
 def tend(now: datetime.datetime | None = None) -> dict[str, int]:
     """The periodic pass: expire, fail what was abandoned, forget what is old. Returns how many of each."""
     now = now or _now()
-    expired = 0
-    for job in Job.objects.filter(state=State.DONE, expires_at__lte=now).only("pk", "file").iterator():
+    past = list(Job.objects.filter(state=State.DONE, expires_at__lte=now).only("pk", "file"))
+    for job in past:
         if job.file:
             job.file.storage.delete(job.file.name)
-        expired += Job.objects.filter(pk=job.pk, state=State.DONE).update(state=State.EXPIRED, file="")
+    expired = Job.objects.filter(pk__in=[job.pk for job in past], state=State.DONE).update(
+        state=State.EXPIRED, file="")
     limit = datetime.timedelta(seconds=settings.PORTAL_JOB_TIME_LIMIT + 300)
     never_taken = Job.objects.filter(state=State.QUEUED, created_at__lt=now - limit).update(
         state=State.FAILED, error=NOT_TAKEN, finished_at=now)
     abandoned = Job.objects.filter(state=State.RUNNING, started_at__lt=now - limit).update(
         state=State.FAILED, error=ABANDONED, finished_at=now)
-    forgotten = 0
-    old = Job.objects.filter(created_at__lt=now - datetime.timedelta(days=settings.PORTAL_JOBS_KEEP_DAYS))
-    for job in old.exclude(state__in=Job.UNFINISHED).only("pk", "file").iterator():
+    old = list(Job.objects.filter(created_at__lt=now - datetime.timedelta(days=settings.PORTAL_JOBS_KEEP_DAYS))
+               .exclude(state__in=Job.UNFINISHED).only("pk", "file"))
+    for job in old:
         if job.file:
             job.file.storage.delete(job.file.name)
-        forgotten += Job.objects.filter(pk=job.pk).delete()[0]
+    forgotten = Job.objects.filter(pk__in=[job.pk for job in old]).delete()[0]
     return {"expired": expired, "never_taken": never_taken, "abandoned": abandoned, "forgotten": forgotten}

@@ -14,26 +14,10 @@ from openpyxl import load_workbook
 from jobs import registry, services
 from jobs.models import Job
 from tests.factories import TaskFactory, UnitFactory, UserFactory, leader, office_user
+from tests.jobs.support import published, run_all  # noqa: F401 (published: a fixture)
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def published(monkeypatch):
-    """The messages handed to the broker (what a worker would receive), kept instead of sent: these tests run the
-    worker's side themselves."""
-    sent = []
-    monkeypatch.setattr(services, "publish", lambda name, *, what, **options: sent.append((name, options)) or True)
-    return sent
-
-
-def run_all(sent):
-    """What a worker does with each message handed over."""
-    for name, options in sent:
-        assert name == services.RUN_JOB
-        services.run(*options["args"])
-    sent.clear()
 
 
 def many_tasks(n, unit=None):

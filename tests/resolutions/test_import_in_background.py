@@ -1,7 +1,7 @@
 """Issue 16, item 1: a document too big to read while the office waits is read by a Celery worker (with a time limit
 of its own), so that no upload holds a web worker: step 1 answers at once with the job's page, which opens the
 review when the document is read; a document that cannot be read says why, and the way back. Here the worker's side
-runs in-process (jobs.services.run, what the Celery task calls); test_import_in_background_worker.py runs it in a
+runs in-process (jobs.services.run, what the Celery task calls); tests/jobs/test_jobs_worker.py runs it in a
 real worker."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from intake import background
-from jobs import services
 from jobs.models import Job
 from tests.factories import office_user
+from tests.jobs.support import published, run_all  # noqa: F401 (published: a fixture)
 from tests.resolutions.wizard_support import (  # noqa: F401, F811 (fixtures: directory, office)
     DOCUMENT,
     IMPORT_URL,
@@ -25,13 +25,6 @@ from tests.resolutions.wizard_support import (  # noqa: F401, F811 (fixtures: di
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(monkeypatch):
-    sent = []
-    monkeypatch.setattr(services, "publish", lambda name, *, what, **options: sent.append(options) or True)
-    return sent
 
 
 @pytest.fixture
@@ -51,12 +44,6 @@ def broken_docx() -> bytes:
     return buffer.getvalue()
 
 
-def run_jobs(sent):
-    for options in sent:
-        services.run(*options["args"])
-    sent.clear()
-
-
 def test_a_big_upload_is_read_by_a_worker_and_its_page_opens_the_review(
     office, small_limit, published, django_capture_on_commit_callbacks
 ):
@@ -66,10 +53,10 @@ def test_a_big_upload_is_read_by_a_worker_and_its_page_opens_the_review(
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.title == "Đọc văn bản ket-luan.docx" and not drafts(office)  # nothing read in the request
     # The reading has a time limit of its own (Celery's soft limit, the hard one 30 s later).
-    [options] = published
+    [(_name, options)] = published
     assert (options["soft_time_limit"], options["time_limit"]) == (background.READ_TIME_LIMIT,
                                                                    background.READ_TIME_LIMIT + 30)
-    run_jobs(published)
+    run_all(published)
     state = office.get(job.get_absolute_url(), HTTP_ACCEPT="application/json").json()
     assert state["state"] == "done" and state["download_url"] is None
     # The page's polling takes the browser to the review; so does its button, and the JSON's next_url.
@@ -92,7 +79,7 @@ def test_pasted_text_over_the_limit_goes_to_a_worker_too(office, small_limit, pu
         response = office.post(IMPORT_URL, {"text": DOCUMENT})
     job = Job.objects.get()
     assert job.title == "Đọc văn bản dán vào" and job.params["pasted"] is True
-    run_jobs(published)
+    run_all(published)
     office.get(reverse("intake:import_from_job", kwargs={"pk": job.pk}))
     assert the_draft(office)["file"] == ""  # pasted text keeps no file with the document
     assert response.status_code == 302
@@ -108,7 +95,7 @@ def test_a_document_that_cannot_be_read_says_why_and_leads_back_to_the_upload(
     # A .docx whose zip is sound but whose text cannot be read fails in the worker, with the reason.
     with django_capture_on_commit_callbacks(execute=True):
         office.post(IMPORT_URL, {"file": SimpleUploadedFile("hong.docx", broken_docx())})
-    run_jobs(published)
+    run_all(published)
     job = Job.objects.get()
     page = office.get(job.get_absolute_url()).content.decode()
     assert job.state == "failed" and ".docx bị hỏng" in job.error
@@ -127,7 +114,7 @@ def test_a_document_already_recorded_is_refused_by_the_worker_as_by_the_request(
     ResolutionFactory(number="77-TB/TU", body=DOCUMENT.strip(), source_sha256=source_fingerprint(DOCUMENT.strip()))
     with django_capture_on_commit_callbacks(execute=True):
         office.post(IMPORT_URL, {"text": DOCUMENT})
-    run_jobs(published)
+    run_all(published)
     job = Job.objects.get()
     assert job.state == "failed" and "đã được nhập trước đây" in job.error
 
@@ -136,7 +123,7 @@ def test_the_review_of_a_read_document_is_its_readers_alone(office, small_limit,
                                                               django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         office.post(IMPORT_URL, {"text": DOCUMENT})
-    run_jobs(published)
+    run_all(published)
     job = Job.objects.get()
     colleague = Client()
     colleague.force_login(office_user())
